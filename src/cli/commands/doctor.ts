@@ -1,0 +1,16 @@
+import { parseArgs } from 'node:util';
+import { doctorReport, formatDoctorReport } from '../../core/doctor';
+import { runDoctorChecks } from '../../adapters/doctor';
+import { emit, type CliContext } from '../context';
+import { usageError } from '../parse';
+
+export async function run(args: string[], ctx: CliContext): Promise<number> {
+  const { values } = usageError(() => parseArgs({ args, options: { help: { type: 'boolean', short: 'h' } }, strict: true }));
+  if (values.help) {
+    ctx.out('Usage: slipway doctor [--json]\n\nChecks git, git-flow config, the Docker engine (version, API, swarm) and the compose CLI.\nExit code 1 when a required check fails.\n');
+    return 0;
+  }
+  const report = doctorReport(await runDoctorChecks(ctx.cwd));
+  emit(ctx, report, () => formatDoctorReport(report));
+  return report.ok ? 0 : 1;
+}

@@ -1,0 +1,98 @@
+import { resolve } from 'node:path';
+import { SlipwayError, exitCodeFor, toSlipwayError } from '../core/errors';
+import { COMMANDS } from './commandTable';
+import type { CliContext } from './context';
+import { usageText } from './usage';
+import { slipwayVersion } from './version';
+
+interface GlobalOptions {
+  cwd: string;
+  json: boolean;
+  rest: string[];
+  help: boolean;
+  version: boolean;
+}
+
+/** Global options may come before the command (`slipway -C dir --json flow …`) and `--json` anywhere. */
+function parseGlobal(argv: string[], cwd: string): GlobalOptions {
+  const opts: GlobalOptions = { cwd, json: false, rest: [], help: false, version: false };
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-C') {
+      const dir = argv[++i];
+      if (dir === undefined) throw new SlipwayError('usage', 'Option -C needs a directory');
+      opts.cwd = resolve(opts.cwd, dir);
+    } else if (a === '--json') opts.json = true;
+    else if (a === '-h' || a === '--help') opts.help = true;
+    else if (a === '-V' || a === '--version') opts.version = true;
+    else if (a.startsWith('-')) throw new SlipwayError('usage', `Unknown option ${a}`);
+    else break;
+  }
+  opts.rest = argv.slice(i).filter((a) => {
+    if (a === '--json') {
+      opts.json = true;
+      return false;
+    }
+    return true;
+  });
+  return opts;
+}
+
+export async function main(argv: string[], io: Pick<CliContext, 'out' | 'err'>, env = process.env, signal = new AbortController().signal): Promise<number> {
+  let json = argv.includes('--json');
+  try {
+    const g = parseGlobal(argv, process.cwd());
+    json = g.json;
+    if (g.version && g.rest.length === 0) {
+      io.out(json ? JSON.stringify({ version: slipwayVersion() }) + '\n' : `slipway ${slipwayVersion()}\n`);
+      return 0;
+    }
+    const [name, ...args] = g.rest;
+    if (name === undefined || name === 'help') {
+      if (g.help || name === 'help') {
+        io.out(usageText());
+        return 0;
+      }
+      io.err(usageText());
+      return 2;
+    }
+    const entry = COMMANDS.find((c) => c.name === name);
+    if (!entry) {
+      io.err(`slipway: unknown command "${name}"\n\n${usageText()}`);
+      return 2;
+    }
+    const ctx: CliContext = { cwd: g.cwd, json, out: io.out, err: io.err, signal, env };
+    return await entry.load().run(g.help ? ['--help', ...args] : args, ctx);
+  } catch (e) {
+    const err = toSlipwayError(e);
+    const code = exitCodeFor(err);
+    if (json) io.out(JSON.stringify({ error: { kind: err.kind, message: err.message, hint: err.hint, details: err.details } }) + '\n');
+    io.err(`slipway: ${err.message}${err.hint ? `\nhint: ${err.hint}` : ''}\n`);
+    if (code === 2) io.err(`Run \`slipway --help\` for usage.\n`);
+    return code;
+  }
+}
+
+if (require.main === module) {
+  const controller = new AbortController();
+  let interrupted = 0;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    interrupted++;
+    if (interrupted > 1) process.exit(130);
+    process.stderr.write(`\nslipway: ${sig} received, cleaning up… (again to force)\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const write = (stream: NodeJS.WriteStream) => (text: string) => void stream.write(text);
+  main(process.argv.slice(2), { out: write(process.stdout), err: write(process.stderr) }, process.env, controller.signal).then(
+    (code) => {
+      process.exitCode = controller.signal.aborted && code !== 0 ? 130 : code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`slipway: internal error: ${String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,55 @@
+import * as vscode from 'vscode';
+import { SlipwayError, isCancellation, toSlipwayError } from '../../core/errors';
+
+/** Extra buttons offered with an error, by kind (one table, not a growing switch). */
+const ERROR_ACTIONS: Partial<Record<SlipwayError['kind'], readonly { title: string; command: string }[]>> = {
+  unreachable: [{ title: 'Run Doctor', command: 'slipway.doctor' }],
+  config: [{ title: 'Open slipway.yml', command: 'slipway.openConfig' }],
+};
+
+/** Shows any error as one consistent notification: what happened, what to do, and matching actions. */
+export async function showError(error: unknown): Promise<void> {
+  if (isCancellation(error)) return;
+  const err = toSlipwayError(error);
+  const actions = ERROR_ACTIONS[err.kind] ?? [];
+  const picked = await vscode.window.showErrorMessage(`Slipway: ${err.userMessage}`, ...actions.map((a) => a.title));
+  const action = actions.find((a) => a.title === picked);
+  if (action) await vscode.commands.executeCommand(action.command);
+}
+
+/** Registers a command whose thrown errors become notifications instead of silent rejections. */
+export function registerCommand(
+  context: vscode.ExtensionContext,
+  id: string,
+  handler: (...args: any[]) => unknown, // eslint-disable-line @typescript-eslint/no-explicit-any
+): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await handler(...args);
+      } catch (e) {
+        void showError(e);
+        return undefined;
+      }
+    }),
+  );
+}
+
+/** The workspace folder a command acts on: the given one, the only one, the active editor's, or a pick. */
+export async function pickWorkspaceFolder(hint?: vscode.Uri): Promise<vscode.WorkspaceFolder> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (hint) {
+    const f = vscode.workspace.getWorkspaceFolder(hint);
+    if (f) return f;
+  }
+  if (folders.length === 1) return folders[0]!;
+  const active = vscode.window.activeTextEditor?.document.uri;
+  const fromEditor = active ? vscode.workspace.getWorkspaceFolder(active) : undefined;
+  if (fromEditor) return fromEditor;
+  if (folders.length === 0) {
+    throw new SlipwayError('usage', 'No folder is open', { hint: 'Open a service repository folder first' });
+  }
+  const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which repository?' });
+  if (!picked) throw new SlipwayError('cancelled', 'No folder was picked');
+  return picked;
+}
