@@ -45,7 +45,9 @@ pid_alive() {
   local pid
   [ -s "$1" ] || return 1
   pid=$(cat "$1" 2>/dev/null) || return 1
-  [ -n "$pid" ] && [ -r "/proc/$pid/comm" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ]
+  [ -n "$pid" ] && [ -r "/proc/$pid/comm" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ] || return 1
+  # a killed daemon whose parent does not reap it stays a zombie with the same comm
+  ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null
 }
 
 # wait_until SECONDS DESCRIPTION CMD...: polls CMD every 0.1 s
@@ -92,6 +94,10 @@ if ! default_ok >/dev/null 2>&1; then
     spawn - "$LOG/dockerd.log" dockerd --containerd="$CTRD_SOCK"   # pid file: /var/run/docker.pid
   fi
   wait_until 30 dockerd default_ok || die "the default dockerd does not answer on $DEFAULT_HOST; see $LOG/dockerd.log"
+  # remember that the rig owns this dockerd, so down.sh may stop it (it never stops an engine it did not start)
+  if [ -s /var/run/docker.pid ] && grep -q 'started by scripts/rig/up.sh' "$LOG/dockerd.log" 2>/dev/null; then
+    cp /var/run/docker.pid "$RUN/dockerd.started"
+  fi
 fi
 step_done "default engine"
 
