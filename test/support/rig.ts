@@ -96,6 +96,7 @@ export interface ExecOptions {
   readonly timeoutMs?: number;
   readonly input?: string;
   readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
 }
 
 /** Runs a program with an argument array and resolves with its exit code and output (never rejects on exit code). */
@@ -104,7 +105,7 @@ export function exec(file: string, args: readonly string[], opts: ExecOptions = 
     const child = execFile(
       file,
       [...args],
-      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: opts.timeoutMs ?? 120_000, env: opts.env ?? process.env },
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: opts.timeoutMs ?? 120_000, env: opts.env ?? process.env, cwd: opts.cwd },
       (err, stdout, stderr) => {
         if (err && typeof (err as NodeJS.ErrnoException).code === 'string') {
           reject(new Error(`cannot run ${file}: ${err.message}`));
