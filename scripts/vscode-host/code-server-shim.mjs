@@ -25,7 +25,7 @@ const timeoutSec = Number(process.env.SLIPWAY_HOST_TIMEOUT || 600);
 const NOISE = [
   /Resolving connection token/, /Resolved connection token/, /Creating a socket/, /Ignoring fetching additional builtin/,
   /\[Service Worker\]/, /ChatSessionStore:/, /Updating additional builtin extensions cache/, /Started initializing default profile/,
-  /Completed initializing default profile/, /Started scanning/, /Completed scanning/, /^\s*$/,
+  /Completed initializing default profile/, /Creation of workbench contribution/, /Started scanning/, /Completed scanning/, /^\s*$/,
   // An output channel still loading while the window shuts down after the run (VS Code 1.100 race, harmless).
   /Cannot read properties of undefined \(reading 'add'\)/,
 ];
