@@ -69,10 +69,11 @@ process.on('SIGTERM', () => {
 
 const started = Date.now();
 let code = 0;
+const real = vscodeExecutable();
 try {
-  const real = vscodeExecutable();
   const executable = real ?? join(repo, 'scripts', 'vscode-host', 'code-server-shim.mjs');
   console.log(`extension host: ${real ? `VS Code at ${real}` : 'code-server + Chromium (no VS Code build here)'}`);
+  if (real && screenshots) console.log('(--screenshots works on the code-server route only; ignored)');
   const workspace = prepareWorkspace(root);
   await runTests({
     vscodeExecutablePath: executable,
@@ -82,7 +83,7 @@ try {
     extensionTestsEnv: {
       SLIPWAY_HOST_TIMEOUT: timeout,
       ...(verbose ? { SLIPWAY_HOST_VERBOSE: '1' } : {}),
-      ...(screenshots ? { SLIPWAY_SCREENSHOT_DIR: resolve(screenshots) } : {}),
+      ...(screenshots && !real ? { SLIPWAY_SCREENSHOT_DIR: resolve(screenshots) } : {}),
     },
   });
 } catch (e) {
