@@ -26,6 +26,7 @@ done
 [ "$(id -u)" = 0 ] || { echo "rig: error: must run as root" >&2; exit 1; }
 say() { printf 'rig: %s\n' "$*"; }
 t0=$(date +%s%N)
+if [ -d "$RUN" ]; then exec 9>"$RUN/lock"; flock -w 300 9 || { echo "rig: error: $RUN/lock is held" >&2; exit 1; }; fi
 
 # live PID NAME: process exists, is not a zombie, and its comm is NAME
 live() {
