@@ -3,10 +3,12 @@
  * names are refused before anything touches the repository.
  */
 
-/** Why `name` is not a valid ref name, or undefined when it is. `name` is the part after `refs/heads/` or `refs/tags/`. */
+/**
+ * Why `name` is not a valid ref name, or undefined when it is. `name` is the part after `refs/heads/` or `refs/tags/`
+ * (so git's "not the single character @" rule, which is about whole refs, does not apply: `git branch @` works).
+ */
 export function refNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'it is empty';
-  if (name === '@') return 'it cannot be the single character "@"';
   if (name.startsWith('-')) return 'it cannot start with "-"';
   if (name.startsWith('/') || name.endsWith('/')) return 'it cannot start or end with "/"';
   if (name.includes('//')) return 'it cannot contain consecutive slashes';
