@@ -6,9 +6,13 @@ import * as vscode from 'vscode';
 import { runDoctorChecks } from './adapters/doctor';
 import { activateDoctor } from './vscode/doctor';
 import { registerCommand } from './vscode/common/commands';
+import { GitFlowEngine } from './core/gitflow/engine';
+import { findGitDir, gitPort } from './adapters/git';
+import { activateGitFlow, type GitFlowApi } from './vscode/gitflow';
 
 export interface SlipwayApi {
   readonly version: string;
+  readonly gitFlow?: GitFlowApi;
 }
 
 export function activate(context: vscode.ExtensionContext): SlipwayApi {
@@ -22,7 +26,9 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
     return version;
   });
 
-  return { version };
+  const gitFlow = activateGitFlow(context, { engineFor: (root) => new GitFlowEngine(gitPort(root)), gitDirFor: findGitDir });
+
+  return { version, gitFlow };
 }
 
 export function deactivate(): void {

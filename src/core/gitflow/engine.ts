@@ -469,6 +469,14 @@ export class GitFlowEngine {
     return { action: `${type} delete`, branch, ...(current ? { currentBranch: current } : {}), summary, warnings: [] };
   }
 
+  /** Checks out a branch (the view's Checkout action); git refuses if local changes would be overwritten. */
+  async checkout(branch: string): Promise<FlowOutcome> {
+    const problem = branchNameProblem(branch);
+    if (problem) throw new SlipwayError('usage', `Invalid branch name '${branch}': ${problem}`);
+    await this.run(['checkout', '-q', branch]);
+    return { action: 'checkout', branch, currentBranch: branch, summary: [`You are now on branch '${branch}'`], warnings: [] };
+  }
+
   // ---- internals -------------------------------------------------------------------------------------------
 
   private async runSteps(initial: FinishState, from: number, warnings: string[]): Promise<FlowOutcome> {
