@@ -6,7 +6,9 @@
  * (checkout -q, config, update-ref), so the engine's speed goal (8× git-flow AVH in-process) rules it out.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { readGitConfigText } from '../core/gitflow/gitConfigFile';
 import type { GitPort, GitResult } from '../core/gitflow/port';
 import { SlipwayError } from '../core/errors';
 import { execFile } from './process';
@@ -27,6 +29,40 @@ export function findGitDir(cwd: string): string | undefined {
     if (parent === dir) return undefined;
     dir = parent;
   }
+}
+
+/** Config that comes from the environment rather than files: only git itself should interpret it. */
+const CONFIG_ENV = ['GIT_DIR', 'GIT_COMMON_DIR', 'GIT_CONFIG', 'GIT_CONFIG_GLOBAL', 'GIT_CONFIG_SYSTEM', 'GIT_CONFIG_COUNT', 'GIT_CONFIG_PARAMETERS'];
+
+/**
+ * The `gitflow.*` entries of system, global and repository config, read from the files in git's order (later wins),
+ * or undefined when something only git can resolve is involved (includes, config from the environment, worktree config).
+ */
+export function readGitFlowConfigFiles(gitDir: string, env: NodeJS.ProcessEnv = process.env): Map<string, string> | undefined {
+  if (CONFIG_ENV.some((k) => env[k] !== undefined)) return undefined;
+  let commonDir = gitDir;
+  const commondirFile = join(gitDir, 'commondir');
+  if (existsSync(commondirFile)) commonDir = resolve(gitDir, readFileSync(commondirFile, 'utf8').trim());
+  const home = env.HOME ?? homedir();
+  const files = [
+    ...(env.GIT_CONFIG_NOSYSTEM ? [] : ['/etc/gitconfig']),
+    join(env.XDG_CONFIG_HOME || join(home, '.config'), 'git', 'config'),
+    join(home, '.gitconfig'),
+    join(commonDir, 'config'),
+  ];
+  const entries = new Map<string, string>();
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue; // absent files are normal
+    }
+    const read = readGitConfigText(text);
+    if (read.unsupported) return undefined;
+    for (const [k, v] of read.entries) entries.set(k, v);
+  }
+  return entries;
 }
 
 export interface GitAdapterOptions {
@@ -52,6 +88,10 @@ export function gitPort(cwd: string, options: GitAdapterOptions = {}): GitPort {
   return {
     git: (args: readonly string[]): Promise<GitResult> => execFile('git', args, { cwd, env, ...(options.signal ? { signal: options.signal } : {}) }),
     gitDir: resolveGitDir,
+    async readGitFlowConfig() {
+      const dir = (gitDir ??= findGitDir(cwd));
+      return dir ? readGitFlowConfigFiles(dir, env) : undefined;
+    },
     async readFinishState() {
       const dir = findGitDir(cwd);
       if (!dir) return undefined;

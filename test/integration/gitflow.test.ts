@@ -69,6 +69,16 @@ describe('slipway flow on real repositories', function () {
     });
   });
 
+  it('honours gitflow settings that git resolves through an include', () => {
+    const r = initialised();
+    r.write('extra.cfg', '[gitflow "prefix"]\n\tfeature = feat/\n');
+    r.git('config', '--local', '--unset', 'gitflow.prefix.feature');
+    r.git('config', '--local', 'include.path', '../extra.cfg');
+    const res = r.slipway('flow', 'feature', 'start', 'x');
+    assert.equal(res.status, 0, res.stderr);
+    assert.equal(r.currentBranch(), 'feat/x');
+  });
+
   it('a command in a repo without git-flow says so and points at `slipway flow init -d`', () => {
     const r = repo();
     const res = r.slipway('flow', 'feature', 'start', 'x');

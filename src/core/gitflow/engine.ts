@@ -307,6 +307,7 @@ export class GitFlowEngine {
         branch,
         base,
         canFastForward,
+        nothingToMerge: (type === 'feature' || type === 'bugfix') && snap.branches.get(branch)!.sha === snap.branches.get(base)!.sha,
         remoteHasBranch: snap.remoteBranches.has(`${origin}/${branch}`),
         hasBranchConfig: hasBranchSection(snap.config, branch),
       },
@@ -449,6 +450,7 @@ export class GitFlowEngine {
     if (!merged && !options.force) {
       throw new SlipwayError('gitflow', `Branch '${branch}' has commits that are not merged into '${base}'`, {
         hint: `Finish it with slipway flow ${type} finish, or delete it anyway with -f`,
+        details: { branch, base, unmerged: true },
       });
     }
     let current = snap.currentBranch;
@@ -541,9 +543,9 @@ export class GitFlowEngine {
   }
 
   private async read(withStatus: boolean, refsResult?: GitResult): Promise<{ snap: RepoSnapshot; status?: WorktreeStatus }> {
-    const [refs, cfg, st] = await Promise.all([
+    const [refs, config, st] = await Promise.all([
       refsResult ?? this.port.git(FOR_EACH_REF_ARGS),
-      this.port.git(CONFIG_READ_ARGS),
+      this.readConfig(),
       withStatus ? this.port.git(STATUS_ARGS) : Promise.resolve(undefined),
     ]);
     if (refs.code !== 0) {
@@ -552,10 +554,18 @@ export class GitFlowEngine {
       }
       throw gitError(FOR_EACH_REF_ARGS, refs);
     }
-    if (cfg.code !== 0 && cfg.code !== 1) throw gitError(CONFIG_READ_ARGS, cfg);
     if (st && st.code !== 0) throw gitError(STATUS_ARGS, st);
-    const snap = parseForEachRef(refs.stdout, parseConfigEntries(cfg.code === 0 ? cfg.stdout : ''));
+    const snap = parseForEachRef(refs.stdout, config);
     return st ? { snap, status: parseStatus(st.stdout) } : { snap };
+  }
+
+  /** The gitflow config: from the files when the port can read them (saves a process), else from `git config`. */
+  private async readConfig(): Promise<ReadonlyMap<string, string>> {
+    const fromFiles = this.port.readGitFlowConfig ? await this.port.readGitFlowConfig() : undefined;
+    if (fromFiles) return fromFiles;
+    const cfg = await this.port.git(CONFIG_READ_ARGS);
+    if (cfg.code !== 0 && cfg.code !== 1) throw gitError(CONFIG_READ_ARGS, cfg);
+    return parseConfigEntries(cfg.code === 0 ? cfg.stdout : '');
   }
 
   private async run(args: readonly string[]): Promise<string> {

@@ -34,6 +34,8 @@ export interface FinishFacts {
   readonly base: string;
   /** AVH fast-forwards a feature when exactly one commit sits on top of the base. */
   readonly canFastForward: boolean;
+  /** The branch tip is the base tip: the merge would be "Already up to date", so it is skipped (same result). */
+  readonly nothingToMerge?: boolean;
   readonly remoteHasBranch: boolean;
   readonly hasBranchConfig: boolean;
 }
@@ -65,7 +67,8 @@ export function planFinish(facts: FinishFacts, options: FinishOptions): FinishPl
 function planTopicFinish(facts: FinishFacts, o: FinishOptions): FinishPlan {
   const { branch, base, config } = facts;
   const mode: MergeMode = o.squash ? 'squash' : o.noFastForward || !facts.canFastForward ? 'no-ff' : 'ff';
-  const steps: FlowStep[] = [{ kind: 'checkout', branch: base }, { kind: 'merge', source: branch, target: base, mode }];
+  const steps: FlowStep[] = [{ kind: 'checkout', branch: base }];
+  if (!facts.nothingToMerge) steps.push({ kind: 'merge', source: branch, target: base, mode });
   if (o.push) steps.push({ kind: 'push', remote: config.origin, refs: [base] });
   steps.push(...cleanup(facts, o, Boolean(o.forceDelete || o.squash)));
   return { steps, touchedBranches: [base, branch], tag: undefined };

@@ -192,7 +192,7 @@ export function registerFlowCommands(context: vscode.ExtensionContext, host: Flo
       return await act(repo, `delete ${kind} ${name}`, () => repo.engine.delete(kind, name, { force }));
     } catch (e) {
       // Never deleted silently: an unmerged branch needs an explicit second "yes".
-      if (!SlipwayError.is(e, 'gitflow') || !isFlowNode(target) || force) throw e;
+      if (!SlipwayError.is(e, 'gitflow') || e.details?.unmerged !== true || !isFlowNode(target) || force) throw e;
       const again = await vscode.window.showWarningMessage(`${e.message}. Delete it anyway? Its unmerged commits will be lost.`, { modal: true }, 'Delete Anyway');
       if (again !== 'Delete Anyway') return undefined;
       force = true;

@@ -30,6 +30,14 @@ describe('finish plans (AVH order and merge modes)', () => {
     assert.equal(commands(feature, { noFastForward: true })[1], 'merge -q --no-edit --no-ff feature/x');
   });
 
+  it('a feature without commits of its own skips the merge (AVH\'s would be "Already up to date")', () => {
+    assert.deepEqual(commands({ ...feature, canFastForward: false, nothingToMerge: true }), [
+      'checkout -q develop',
+      'branch -d feature/x',
+      'config --local --remove-section gitflow.branch.feature/x',
+    ]);
+  });
+
   it('-S squashes and then force-deletes (the commits are not ancestors of develop)', () => {
     const c = commands(feature, { squash: true });
     assert.equal(c[1], 'merge -q --squash feature/x');
