@@ -7,9 +7,13 @@ import { runDoctorChecks } from './adapters/doctor';
 import { activateConfigCommands } from './vscode/config';
 import { activateDoctor } from './vscode/doctor';
 import { registerCommand } from './vscode/common/commands';
+import { GitFlowEngine } from './core/gitflow/engine';
+import { findGitDir, gitPort } from './adapters/git';
+import { activateGitFlow, type GitFlowApi } from './vscode/gitflow';
 
 export interface SlipwayApi {
   readonly version: string;
+  readonly gitFlow?: GitFlowApi;
 }
 
 export function activate(context: vscode.ExtensionContext): SlipwayApi {
@@ -24,7 +28,9 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
     return version;
   });
 
-  return { version };
+  const gitFlow = activateGitFlow(context, { engineFor: (root) => new GitFlowEngine(gitPort(root)), gitDirFor: findGitDir });
+
+  return { version, gitFlow };
 }
 
 export function deactivate(): void {

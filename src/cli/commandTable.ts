@@ -17,4 +17,10 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'check git, git-flow, the Docker engine and the compose CLI',
     load: () => require('./commands/doctor') as CliCommand,
   },
+  {
+    name: 'flow',
+    usage: 'slipway flow init|<type> start|finish|…',
+    summary: 'git-flow (AVH compatible): features, bugfixes, releases, hotfixes, support',
+    load: () => require('./commands/flow') as CliCommand,
+  },
 ];
