@@ -17,4 +17,22 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'check git, git-flow, the Docker engine and the compose CLI',
     load: () => require('./commands/doctor') as CliCommand,
   },
+  {
+    name: 'build',
+    usage: 'slipway build [--json]',
+    summary: 'run the build steps of slipway.yml in the builder container over the workspace',
+    load: () => require('./commands/build') as CliCommand,
+  },
+  {
+    name: 'package',
+    usage: 'slipway package [--version V] [--json]',
+    summary: 'build the service image, tagged NAME:VERSION (v* tag on HEAD, else develop)',
+    load: () => require('./commands/package') as CliCommand,
+  },
+  {
+    name: 'test',
+    usage: 'slipway test integration [--parallel N] [--json]',
+    summary: 'integration tests in isolated compose environments, always torn down',
+    load: () => require('./commands/test') as CliCommand,
+  },
 ];

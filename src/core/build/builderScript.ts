@@ -43,6 +43,7 @@ export function parseMarker(line: string, nonce: string): MarkerLine | undefined
 
 /** The container user: an explicit "uid:gid", else the host user's uid:gid so artifacts are owned by the user. */
 export function builderUser(configured: string | undefined, host: { uid: number; gid: number } | undefined): string | undefined {
+  if (configured === 'root') return '0:0';
   if (configured !== undefined && configured !== '' && configured !== 'host') return configured;
   return host ? `${host.uid}:${host.gid}` : undefined;
 }

@@ -4,7 +4,7 @@ import { delay, throwIfAborted } from '../run/cancellation';
 import type { RunEvents } from '../run/events';
 import { LineSplitter, RunReporter } from '../run/reporter';
 import type { Verdict } from './buildRun';
-import { parseComposeModel, readinessService, type ComposeModel } from './composeModel';
+import { composeVersion, labelOverride, parseComposeModel, readinessService, type ComposeModel } from './composeModel';
 import { composeProjectName, runLabels, type RunOwner } from './labels';
 import type { ComposeEnvironment, ComposePort, FilesPort, OutputSink, PortAllocatorPort } from './ports';
 import { probeHost, readinessOf } from './readiness';
@@ -133,6 +133,7 @@ export async function runIntegration(
   async function runEnvironment(index: number, stage: string, envPorts: Record<string, number>): Promise<EnvironmentResult> {
     const envStarted = reporter.stageStarted(stage);
     const projectName = composeProjectName(input.runId, index);
+    const labels = runLabels(input.runId, input.workspaceDir, 'integration', input.owner);
     const env: ComposeEnvironment = {
       projectName,
       workspaceDir: input.workspaceDir,
@@ -142,9 +143,8 @@ export async function runIntegration(
         ...(input.version ? { SLIPWAY_VERSION: input.version } : {}),
         ...Object.fromEntries(Object.entries(envPorts).map(([k, v]) => [k, String(v)])),
       },
-      labels: runLabels(input.runId, input.workspaceDir, 'integration', input.owner),
-      volumes: model.volumes,
-      networks: model.networks,
+      labels,
+      labelOverride: labelOverride(model, labels, composeVersion(text) ?? '3.8'),
     };
     const info = (text: string): void => reporter.log(stage, 'info', text);
     const sinkFor = (capture?: { text: string }): OutputSink => {

@@ -56,9 +56,8 @@ export interface ComposeEnvironment {
   readonly env: Readonly<Record<string, string>>;
   /** Labels every container, network and volume of the environment carries. */
   readonly labels: Readonly<Record<string, string>>;
-  /** Named volumes and networks (non-external) of the compose file, labelled through an override file. */
-  readonly volumes: readonly string[];
-  readonly networks: readonly string[];
+  /** A compose override file (YAML) putting `labels` on every service, network and volume of the file. */
+  readonly labelOverride: string;
 }
 
 /** What the engine says about a service's container, reduced to what readiness needs. */
