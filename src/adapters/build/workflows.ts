@@ -21,15 +21,17 @@ export interface WorkflowOptions {
   readonly runId?: string;
 }
 
-async function prepare(adapters: BuildAdapters, options: WorkflowOptions): Promise<{ config: SlipwayConfig; runId: string }> {
+async function prepare(adapters: BuildAdapters, options: WorkflowOptions, ping = true): Promise<{ config: SlipwayConfig; runId: string }> {
   const config = options.config ?? (await loadSlipwayConfig(options.workspaceDir));
-  await adapters.ping();
-  await adapters.reap().catch(() => undefined);
+  if (ping) await adapters.ping();
+  // The janitor runs beside the new run: it only touches resources of processes that are gone.
+  void adapters.reap().catch(() => undefined);
   return { config, runId: options.runId ?? newRunId() };
 }
 
 export async function buildWorkspace(adapters: BuildAdapters, options: WorkflowOptions): Promise<BuildResult> {
-  const { config, runId } = await prepare(adapters, options);
+  // No ping: creating the container reports an unreachable engine just as clearly, and the build starts sooner.
+  const { config, runId } = await prepare(adapters, options, false);
   return runBuild(
     { runId, workspaceDir: options.workspaceDir, config: config.build, owner: adapters.owner, ...(adapters.hostUser ? { hostUser: adapters.hostUser } : {}) },
     adapters.builder,

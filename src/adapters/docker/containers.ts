@@ -66,7 +66,7 @@ export class DockerBuilder implements BuilderPort {
       await container.start();
       const waited = (await container.wait()) as { StatusCode: number };
       // The attach stream can trail the exit by a few ms; don't lose the last lines (but don't hang on it).
-      await Promise.race([ended, new Promise((r) => setTimeout(r, 2000))]);
+      await Promise.race([ended, new Promise((r) => setTimeout(r, 2000).unref())]);
       if (signal?.aborted) throw cancelledError('The build');
       return { exitCode: waited.StatusCode };
     } catch (e) {

@@ -3,7 +3,7 @@ import { SlipwayError, isCancellation, toSlipwayError } from '../errors';
 import type { RunEvents } from '../run/events';
 import { RunReporter } from '../run/reporter';
 import type { Verdict } from './buildRun';
-import { runLabels, type RunOwner } from './labels';
+import type { RunOwner } from './labels';
 import type { GitVersionPort, ImageBuilderPort } from './ports';
 import { imageTag, packageVersion } from './version';
 
@@ -83,7 +83,8 @@ export async function runPackage(
           dockerfile: config.dockerfile || 'Dockerfile',
           tags: [image],
           buildArgs: config.buildArgs,
-          labels: runLabels(input.runId, input.workspaceDir, 'package', input.owner),
+          // No run labels: the image is the product, not a leftover, and per-run labels would defeat the cache.
+          labels: {},
         },
         (line) => reporter.log(PACKAGE_STAGES[1], 'stdout', line),
         signal,
