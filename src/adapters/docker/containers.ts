@@ -33,7 +33,7 @@ export class DockerBuilder implements BuilderPort {
         Tty: false,
         AttachStdout: true,
         AttachStderr: true,
-        HostConfig: { Binds: [`${spec.workspaceDir}:${spec.workdir}`], Init: true },
+        HostConfig: { Binds: [`${spec.workspaceDir}:${spec.workdir}`] },
       });
     } catch (e) {
       const err = engineError(this.endpoint, e);
