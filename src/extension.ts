@@ -3,7 +3,10 @@
  * Nothing else lives here.
  */
 import * as vscode from 'vscode';
+import { createBuildAdapters } from './adapters/build/index';
+import { buildWorkspace, packageWorkspace, testWorkspace } from './adapters/build/workflows';
 import { runDoctorChecks } from './adapters/doctor';
+import { activateBuild } from './vscode/build/index';
 import { activateConfigCommands } from './vscode/config';
 import { activateDoctor } from './vscode/doctor';
 import { registerCommand } from './vscode/common/commands';
@@ -23,6 +26,13 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
 
   activateDoctor(context, output, { runChecks: (cwd) => runDoctorChecks(cwd) });
   activateConfigCommands(context);
+  const buildAdapters = createBuildAdapters();
+  activateBuild(context, {
+    build: (o) => buildWorkspace(buildAdapters, o),
+    package: (o) => packageWorkspace(buildAdapters, o),
+    integration: (o) => testWorkspace(buildAdapters, o),
+    reap: () => buildAdapters.reap(),
+  });
   registerCommand(context, 'slipway.showVersion', () => {
     void vscode.window.showInformationMessage(`Slipway ${version}`);
     return version;
