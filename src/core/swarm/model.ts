@@ -5,7 +5,9 @@
 import type { ImageRef } from './imageRef';
 import type { UpdateState } from './updateState';
 
-export type ClusterRole = 'test' | 'prod-like' | 'production';
+import type { ClusterRole } from '../config/model';
+
+export type { ClusterRole };
 
 /** A configured cluster: where it answers and what it is for. Mirrors `ClusterConfig` of slipway.yml. */
 export interface ClusterTarget {

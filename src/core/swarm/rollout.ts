@@ -66,7 +66,7 @@ export function rolloutProgress(service: SwarmService, tasks: readonly SwarmTask
   const rows = current.map(
     (t): RolloutTask => ({
       name: t.slot !== undefined ? `${t.serviceName}.${t.slot}` : `${t.serviceName}.${t.nodeId.slice(0, 12)}`,
-      node: t.nodeHostname || t.nodeId.slice(0, 12),
+      node: t.nodeHostname || t.nodeId.slice(0, 12) || 'unassigned',
       version: t.version,
       state: t.state,
       desiredState: t.desiredState,
