@@ -3,7 +3,6 @@
  * an end-state sentence that says what Swarm did (with the failing task's error) — for the CLI and progress UI.
  */
 import type { SwarmService, SwarmTask } from './model';
-import { describeUpdateState } from './updateState';
 
 export type RolloutOutcome = 'inProgress' | 'completed' | 'paused' | 'rolledBack' | 'rollbackPaused';
 
@@ -42,6 +41,8 @@ export function atOrAfter(time: string | undefined, since: string): boolean {
   return Date.parse(time) >= Date.parse(since);
 }
 
+const TERMINAL = new Set(['complete', 'shutdown', 'failed', 'rejected', 'orphaned', 'remove']);
+
 function isCurrent(t: SwarmTask): boolean {
   return t.desiredState === 'running' || t.desiredState === 'ready';
 }
@@ -55,6 +56,21 @@ export function lastFailure(tasks: readonly SwarmTask[], since: string): SwarmTa
   return tasks
     .filter((t) => (t.state === 'failed' || t.state === 'rejected' || (t.exitCode !== undefined && t.exitCode !== 0 && t.state !== 'running')) && atOrAfter(t.updatedAt, since))
     .sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1))[0];
+}
+
+/** Swarm names the task that made it pause or roll back: "… due to failure or early termination of task <id>". */
+export function failedTaskNamedBy(message: string | undefined, tasks: readonly SwarmTask[]): SwarmTask | undefined {
+  const id = message ? /\btask ([a-z0-9]{20,})/.exec(message)?.[1] : undefined;
+  return id ? tasks.find((t) => t.id === id) : undefined;
+}
+
+/** "task demo.1 on vm (1.2) ended complete (finished)" / "… failed: task: non-zero exit (1)". */
+export function describeFailedTask(t: SwarmTask): string {
+  const name = `${t.serviceName}${t.slot !== undefined ? `.${t.slot}` : ''}`;
+  const where = t.nodeHostname || t.nodeId.slice(0, 12);
+  const how = t.error ? `${t.state}: ${t.error}` : `${t.state}${t.message ? ` (${t.message})` : ''}${t.exitCode ? `, exit code ${t.exitCode}` : ''}`;
+  const early = t.state === 'failed' || t.state === 'rejected' ? '' : ' before it was healthy';
+  return `task ${name} on ${where} (${t.version}) ended${early}: ${how}`;
 }
 
 /**
@@ -77,8 +93,14 @@ export function rolloutProgress(service: SwarmService, tasks: readonly SwarmTask
   const updated = rows.filter((r) => r.onTarget && r.state === 'running').length;
   const total = service.desiredTasks;
   const status = service.updateState && atOrAfter(service.updateState.startedAt, since) ? service.updateState : undefined;
-  const failure = lastFailure(tasks, since);
-  const failureText = failure ? `task ${failure.serviceName}${failure.slot !== undefined ? `.${failure.slot}` : ''} on ${failure.nodeHostname || failure.nodeId} ${failure.state}: ${failure.error ?? failure.message}` : undefined;
+  // Swarm names the task only while rolling back ("rollback completed" drops it); a new-image task that ended
+  // during a failed rollout is the culprit otherwise.
+  const abandoned = status?.failed === true && service.imageText !== targetImage;
+  const endedOnTarget = abandoned
+    ? tasks.filter((t) => t.imageText === targetImage && TERMINAL.has(t.state) && atOrAfter(t.updatedAt, since)).sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1))[0]
+    : undefined;
+  const failure = abandoned ? (failedTaskNamedBy(status?.message, tasks) ?? lastFailure(tasks, since) ?? endedOnTarget) : lastFailure(tasks, since);
+  const failureText = failure ? describeFailedTask(failure) : undefined;
   const target = rows.find((r) => r.onTarget)?.version ?? '';
   let outcome: RolloutOutcome = 'inProgress';
   let message = `${updated}/${total} tasks on ${target || 'the new version'}`;
@@ -95,7 +117,7 @@ export function rolloutProgress(service: SwarmService, tasks: readonly SwarmTask
     outcome = 'rollbackPaused';
     message = `Swarm started rolling back and paused: ${status.message}${failureText ? ` (${failureText})` : ''}`;
   } else if (status?.phase === 'rollingBack') {
-    message = `Swarm is rolling back${failureText ? ` after ${failureText}` : ''}: ${describeUpdateState(status)}`;
+    message = `Swarm is rolling back${failureText ? ` after ${failureText}` : ''}: ${status.message}`;
   } else if (!status && service.imageText === targetImage && total > 0 && updated === total && current.every((t) => t.state === 'running')) {
     // A service without UpdateStatus (e.g. scaled from zero) that already runs the target everywhere is done.
     outcome = 'completed';
