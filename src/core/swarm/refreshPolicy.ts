@@ -43,8 +43,8 @@ export class RefreshScheduler {
   private pollTimer: unknown;
   private firstPendingAt: number | undefined;
   private pendingReason: RefreshReason | undefined;
-  private running = false;
-  private rerun: RefreshReason | undefined;
+  private inflight: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
   private connected = false;
   private rolloutActive = false;
   private disposed = false;
@@ -120,25 +120,32 @@ export class RefreshScheduler {
     this.pollTimer = this.timers.setTimeout(() => void this.run(this.rolloutActive ? 'rollout' : 'poll'), this.pollInterval);
   }
 
-  /** One refresh at a time; a request during a refresh runs once more afterwards (never lost, never doubled). */
-  private async run(reason: RefreshReason): Promise<void> {
-    if (this.disposed) return;
-    if (this.running) {
-      this.rerun = reason;
-      return;
+  /**
+   * One refresh at a time; requests during a refresh fold into one more refresh afterwards (never lost, never
+   * doubled), and every caller's promise settles when a refresh that started after its request has finished.
+   */
+  private run(reason: RefreshReason): Promise<void> {
+    if (this.disposed) return Promise.resolve();
+    if (this.inflight) {
+      this.queued ??= this.inflight.then(() => {
+        this.queued = undefined;
+        return this.run(reason);
+      });
+      return this.queued;
     }
-    this.running = true;
-    try {
-      await this.refresh(reason);
-    } catch {
-      // The refresh reports its own errors (as an error item); the schedule goes on.
-    } finally {
-      this.running = false;
-      this.schedulePoll();
-    }
-    const again = this.rerun;
-    this.rerun = undefined;
-    if (again) await this.run(again);
+    const current = (async () => {
+      try {
+        await this.refresh(reason);
+      } catch {
+        // The refresh reports its own errors (as an error item); the schedule goes on.
+      } finally {
+        this.schedulePoll();
+      }
+    })();
+    this.inflight = current.finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
   }
 }
 
