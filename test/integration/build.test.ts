@@ -9,6 +9,7 @@ import { parse, stringify } from 'yaml';
 import { workspaceHash, runLabels } from '../../src/core/build/labels';
 import { LABEL_WORKSPACE } from '../../src/core/run/runId';
 import { reapOrphans } from '../../src/adapters/docker/janitor';
+import { projectResources } from '../../src/adapters/compose/environment';
 
 // Containerized build, package and integration tests against the real engine, through the built CLI
 // (dist/cli.js), on temp copies of the go-auth fixture. After every test: nothing labelled with the temp
@@ -64,8 +65,12 @@ async function leftovers(dir: string): Promise<string[]> {
   return [...containers.map((c) => `container ${c.Names[0]}`), ...networks.map((n) => `network ${n.Name}`), ...volumes.map((v) => `volume ${v.Name}`)];
 }
 
-async function assertNothingLeft(dir: string): Promise<void> {
+async function assertNothingLeft(dir: string, result?: { environments?: { projectName: string }[] }): Promise<void> {
   assert.deepEqual(await leftovers(dir), [], 'resources labelled with the workspace remain');
+  // Also by compose's own project label, which compose puts on everything it creates (not only what we labelled).
+  for (const env of result?.environments ?? []) {
+    assert.deepEqual(await projectResources(docker, env.projectName), [], `resources of ${env.projectName} remain`);
+  }
 }
 
 function json<T>(r: CliRun): T {
@@ -278,7 +283,7 @@ describe('containerized build, package and integration tests (real engine)', fun
       assert.match(env.projectName, /^slipway_[a-z0-9]+_1$/);
       assert.ok(env.ports['APP_PORT']! > 0);
       assert.match(r.stderr, /· app is healthy/);
-      await assertNothingLeft(dir);
+      await assertNothingLeft(dir, result);
     });
 
     it('runs 2 isolated environments at once (own project, network and port)', async () => {
@@ -292,7 +297,7 @@ describe('containerized build, package and integration tests (real engine)', fun
       assert.notEqual(a!.ports['APP_PORT'], b!.ports['APP_PORT']);
       assert.match(r.stderr, /Creating network "slipway_[a-z0-9]+_1_default"/);
       assert.match(r.stderr, /Creating network "slipway_[a-z0-9]+_2_default"/);
-      await assertNothingLeft(dir);
+      await assertNothingLeft(dir, result);
     });
 
     it('a failing test service fails the verdict with its exit code and output', async () => {
@@ -303,11 +308,12 @@ describe('containerized build, package and integration tests (real engine)', fun
       );
       const r = slipway(dir, ['test', 'integration', '--json']);
       assert.equal(r.status, 1);
-      const env = json<IntegrationJson>(r).environments[0]!;
+      const result = json<IntegrationJson>(r);
+      const env = result.environments[0]!;
       assert.equal(env.verdict, 'failed');
       assert.equal(env.exitCode, 4);
       assert.match(env.output, /expected 409, got 200/);
-      await assertNothingLeft(dir);
+      await assertNothingLeft(dir, result);
     });
 
     it('a test that hangs is stopped at the timeout with a clear error, and torn down', async () => {
@@ -322,11 +328,33 @@ describe('containerized build, package and integration tests (real engine)', fun
       });
       const r = slipway(dir, ['test', 'integration', '--json']);
       assert.equal(r.status, 1);
-      const env = json<IntegrationJson>(r).environments[0]!;
+      const result = json<IntegrationJson>(r);
+      const env = result.environments[0]!;
       assert.equal(env.error?.kind, 'timeout');
       assert.match(env.error!.message, /The test service tests did not finish within 3 s/);
       assert.match(env.output, /hanging/);
-      await assertNothingLeft(dir);
+      await assertNothingLeft(dir, result);
+    });
+
+    it('SIGINT during the tests cancels the run and still tears the environment down (exit 130)', async () => {
+      const dir = workspace((d) => {
+        editYaml(join(d, 'docker-compose.test.yml'), (doc) => {
+          doc['services'].tests.command = ['sh', '-c', 'echo hanging; sleep 600'];
+        });
+        editYaml(join(d, 'slipway.yml'), (doc) => (doc['integration'].parallel = 1));
+      });
+      const child = spawn(process.execPath, [CLI, '-C', dir, 'test', 'integration'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const deadline = Date.now() + 120_000;
+      while (!out.includes('hanging') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.match(out, /hanging/, `the test service never started:\n${out}`);
+      child.kill('SIGINT');
+      assert.equal(await exited, 130);
+      assert.match(out, /--- integration CANCELLED/);
+      const project = /project (slipway_[a-z0-9]+_1)/.exec(out)![1]!;
+      await assertNothingLeft(dir, { environments: [{ projectName: project }] });
     });
 
     it('a host port already taken names the port and leaves nothing', async () => {
@@ -342,10 +370,11 @@ describe('containerized build, package and integration tests (real engine)', fun
         });
         const r = slipway(dir, ['test', 'integration', '--json']);
         assert.equal(r.status, 1);
-        const env = json<IntegrationJson>(r).environments[0]!;
+        const result = json<IntegrationJson>(r);
+        const env = result.environments[0]!;
         assert.equal(env.error?.message, `Host port ${port} is already in use, so the compose environment could not start`);
         assert.match(r.stdout + r.stderr, /publish a variable port/);
-        await assertNothingLeft(dir);
+        await assertNothingLeft(dir, result);
       } finally {
         server.close();
       }
@@ -360,10 +389,11 @@ describe('containerized build, package and integration tests (real engine)', fun
       });
       const r = slipway(dir, ['test', 'integration', '--json']);
       assert.equal(r.status, 1);
-      const env = json<IntegrationJson>(r).environments[0]!;
+      const result = json<IntegrationJson>(r);
+      const env = result.environments[0]!;
       assert.equal(env.error?.kind, 'docker');
       assert.match(env.error!.message, /compose up failed \(exit 1\): .*Unsupported config option for services\.app: 'restartt'/);
-      await assertNothingLeft(dir);
+      await assertNothingLeft(dir, result);
 
       const broken = workspace((d) => writeFileSync(join(d, 'docker-compose.test.yml'), 'services:\n  app:\n    image: [oops\n'));
       const r2 = slipway(broken, ['test', 'integration']);

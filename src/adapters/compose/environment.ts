@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { explainComposeFailure } from '../../core/build/integrationRun';
 import type { ComposeEnvironment, ComposePort, OutputSink, ServiceContainerState } from '../../core/build/ports';
 import { SlipwayError } from '../../core/errors';
-import { LABEL_RUN } from '../../core/run/runId';
 import { engineError, type EngineEndpoint } from '../docker/endpoint';
 import { execFile, type ExecResult } from '../process';
 import { detectCompose, type ComposeCli } from './detect';
@@ -123,7 +122,7 @@ export class ComposeEnvironments implements ComposePort {
 
   async runService(env: ComposeEnvironment, service: string, sink: OutputSink, timeoutMs: number, signal?: AbortSignal): Promise<{ exitCode: number }> {
     try {
-      const r = await this.exec(env, ['run', '--rm', '-T', service], { sink, timeoutMs, ...(signal ? { signal } : {}) });
+      const r = await this.exec(env, ['run', '-T', service], { sink, timeoutMs, ...(signal ? { signal } : {}) });
       // A dependency that could not start (e.g. its host port is taken) is compose's failure, not the test's.
       if (r.code !== 0 && explainComposeFailure(r.stderr)) throw this.failure('run', r);
       return { exitCode: r.code };
@@ -137,25 +136,50 @@ export class ComposeEnvironments implements ComposePort {
     }
   }
 
+  /**
+   * Removes what `down --volumes --remove-orphans` removes — every container (one-off runs included, with their
+   * anonymous volumes), network and volume carrying the compose project's label — through the Engine API: no stop
+   * grace and no second compose process, which under load costs seconds per environment (bench/build.mjs).
+   * Falls back to `compose down` when the engine refuses or something remains.
+   */
   async down(env: ComposeEnvironment, sink: OutputSink): Promise<void> {
     try {
-      const r = await this.exec(env, ['down', '--volumes', '--remove-orphans', '--timeout', '3'], { sink, timeoutMs: DOWN_TIMEOUT_MS });
-      if (r.code !== 0) sink.stderr(`compose down exited with ${r.code}; removing by label\n`);
+      const removed = await sweepProject(this.docker, env.projectName);
+      const left = await projectResources(this.docker, env.projectName);
+      if (left.length > 0) throw new Error(`still present: ${left.join(', ')}`);
+      sink.stdout(`removed ${removed.containers} containers, ${removed.networks} networks, ${removed.volumes} volumes of ${env.projectName}\n`);
     } catch (e) {
-      sink.stderr(`compose down failed (${(e as Error).message}); removing by label\n`);
+      sink.stderr(`removing ${env.projectName} through the engine failed (${(e as Error).message}); running compose down\n`);
+      try {
+        const r = await this.exec(env, ['down', '--volumes', '--remove-orphans', '--timeout', '3'], { sink, timeoutMs: DOWN_TIMEOUT_MS });
+        if (r.code !== 0) sink.stderr(`compose down exited with ${r.code}\n`);
+      } catch (e2) {
+        sink.stderr(`compose down failed: ${(e2 as Error).message}\n`);
+      }
     }
-    await sweepProject(this.docker, env.projectName, env.labels[LABEL_RUN]).catch((e: unknown) => sink.stderr(`label sweep failed: ${(e as Error).message}\n`));
     await rm(this.overridePath(env), { force: true });
   }
 }
 
-/** Removes every container, network and volume of one compose project of a run (by label). */
-export async function sweepProject(docker: Docker, projectName: string, runId: string | undefined): Promise<void> {
-  const label = [`com.docker.compose.project=${projectName}`, ...(runId ? [`${LABEL_RUN}=${runId}`] : [])];
-  const containers = await docker.listContainers({ all: true, filters: { label } });
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
-  const networks = await docker.listNetworks({ filters: { label } });
-  await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
-  const volumes = (await docker.listVolumes({ filters: { label } })).Volumes ?? [];
-  await Promise.all(volumes.map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
+const projectFilter = (projectName: string): { label: string[] } => ({ label: [`com.docker.compose.project=${projectName}`] });
+
+/** Names of the containers, networks and volumes compose created for a project. */
+export async function projectResources(docker: Docker, projectName: string): Promise<string[]> {
+  const filters = projectFilter(projectName);
+  const containers = await docker.listContainers({ all: true, filters });
+  const networks = await docker.listNetworks({ filters });
+  const volumes = (await docker.listVolumes({ filters })).Volumes ?? [];
+  return [...containers.map((c) => `container ${c.Names[0] ?? c.Id}`), ...networks.map((n) => `network ${n.Name}`), ...volumes.map((v) => `volume ${v.Name}`)];
+}
+
+/** Force-removes every container (with its anonymous volumes), then the networks and volumes of a compose project. */
+export async function sweepProject(docker: Docker, projectName: string): Promise<{ containers: number; networks: number; volumes: number }> {
+  const filters = projectFilter(projectName);
+  const containers = await docker.listContainers({ all: true, filters });
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
+  const networks = await docker.listNetworks({ filters });
+  await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove()));
+  const volumes = (await docker.listVolumes({ filters })).Volumes ?? [];
+  await Promise.all(volumes.map((v) => docker.getVolume(v.Name).remove()));
+  return { containers: containers.length, networks: networks.length, volumes: volumes.length };
 }

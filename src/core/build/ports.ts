@@ -75,9 +75,9 @@ export interface ComposePort {
   up(env: ComposeEnvironment, services: readonly string[], sink: OutputSink, signal?: AbortSignal): Promise<void>;
   serviceState(env: ComposeEnvironment, service: string): Promise<ServiceContainerState>;
   portAnswers(host: string, port: number): Promise<boolean>;
-  /** `run --rm -T SERVICE`; resolves with its exit code; rejects with a `timeout` error after `timeoutMs`. */
+  /** `run -T SERVICE` (teardown removes the one-off container); resolves with its exit code; rejects with a `timeout` error after `timeoutMs`. */
   runService(env: ComposeEnvironment, service: string, sink: OutputSink, timeoutMs: number, signal?: AbortSignal): Promise<{ exitCode: number }>;
-  /** `down -v --remove-orphans`, then removes anything still carrying the labels. Never throws. */
+  /** Removes everything of the environment (what `down -v --remove-orphans` removes). Never throws. */
   down(env: ComposeEnvironment, sink: OutputSink): Promise<void>;
 }
 
