@@ -14,8 +14,8 @@ const DOWN_TIMEOUT_MS = 90_000;
 
 /**
  * Compose environments through the machine's compose CLI (argument arrays only). Every environment gets an
- * override file adding the run's labels to its services, networks and volumes, so `down` plus a label sweep
- * leave nothing behind.
+ * override file adding the run's labels to its services, networks and volumes; teardown removes everything carrying
+ * the compose project's label through the Engine API, so nothing is left behind.
  */
 export class ComposeEnvironments implements ComposePort {
   constructor(
