@@ -286,6 +286,21 @@ describe('containerized build, package and integration tests (real engine)', fun
       await assertNothingLeft(dir, result);
     });
 
+    it('without a health condition on the app, waits for the app itself and then runs the test service', async () => {
+      const dir = workspace((d) => {
+        editYaml(join(d, 'docker-compose.test.yml'), (doc) => {
+          doc['services'].tests.depends_on = ['app'];
+        });
+        editYaml(join(d, 'slipway.yml'), (doc) => (doc['integration'].parallel = 1));
+      });
+      const r = slipway(dir, ['test', 'integration', '--json']);
+      const result = json<IntegrationJson>(r);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /· starting app and their dependencies\n[\s\S]*· app is healthy\n· running tests\n[\s\S]*Creating slipway_[a-z0-9]+_1_tests_run/);
+      assert.match(result.environments[0]!.output, /PASS PUT \/user with an existing username is a conflict \(409\)/);
+      await assertNothingLeft(dir, result);
+    });
+
     it('runs 2 isolated environments at once (own project, network and port)', async () => {
       const dir = workspace();
       const r = slipway(dir, ['test', 'integration', '--parallel', '2', '--json']);

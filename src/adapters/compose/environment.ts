@@ -1,16 +1,24 @@
 import type Docker from 'dockerode';
 import { writeFile, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { explainComposeFailure } from '../../core/build/integrationRun';
 import type { ComposeEnvironment, ComposePort, OutputSink, ServiceContainerState } from '../../core/build/ports';
-import { SlipwayError } from '../../core/errors';
+import { SlipwayError, cancelledError } from '../../core/errors';
 import { engineError, type EngineEndpoint } from '../docker/endpoint';
 import { execFile, type ExecResult } from '../process';
 import { detectCompose, type ComposeCli } from './detect';
 
 const DOWN_TIMEOUT_MS = 90_000;
+
+function sinkStream(write: (chunk: string) => void): PassThrough {
+  const s = new PassThrough();
+  s.setEncoding('utf8');
+  s.on('data', (c: string) => write(c));
+  return s;
+}
 
 /**
  * Compose environments through the machine's compose CLI (argument arrays only). Every environment gets an
@@ -133,6 +141,58 @@ export class ComposeEnvironments implements ComposePort {
         });
       }
       throw e;
+    }
+  }
+
+  async followService(env: ComposeEnvironment, service: string, sink: OutputSink, timeoutMs: number, signal?: AbortSignal): Promise<{ exitCode: number }> {
+    if (signal?.aborted) throw cancelledError(`The test service ${service}`);
+    let container: Docker.Container;
+    let logs: NodeJS.ReadableStream;
+    try {
+      const list = await this.docker.listContainers({
+        all: true,
+        filters: { label: [`com.docker.compose.project=${env.projectName}`, `com.docker.compose.service=${service}`, 'com.docker.compose.oneoff=False'] },
+      });
+      if (!list[0]) throw new SlipwayError('docker', `compose started no container for the test service ${service}`, { hint: 'Check the compose file (profiles, scale)' });
+      container = this.docker.getContainer(list[0].Id);
+      // From the container's start, so nothing written before we attached is lost.
+      logs = (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as NodeJS.ReadableStream;
+    } catch (e) {
+      throw engineError(this.endpoint, e);
+    }
+    const ended = new Promise<void>((resolve) => {
+      logs.on('end', resolve);
+      logs.on('close', resolve);
+      logs.on('error', () => resolve());
+    });
+    this.docker.modem.demuxStream(logs, sinkStream(sink.stdout), sinkStream(sink.stderr));
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    try {
+      const exited = container.wait() as Promise<{ StatusCode: number }>;
+      const stopped = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              new SlipwayError('timeout', `The test service ${service} did not finish within ${Math.round(timeoutMs / 1000)} s`, {
+                hint: 'Look for a hanging request in its output, or raise integration.testTimeoutSeconds in slipway.yml',
+              }),
+            ),
+          timeoutMs,
+        );
+        onAbort = () => reject(cancelledError(`The test service ${service}`));
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+      const { StatusCode } = await Promise.race([exited, stopped]);
+      await Promise.race([ended, new Promise((r) => setTimeout(r, 2000).unref())]);
+      return { exitCode: StatusCode };
+    } catch (e) {
+      if (SlipwayError.is(e)) throw e;
+      throw engineError(this.endpoint, e);
+    } finally {
+      if (timer) clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+      (logs as unknown as { destroy?: () => void }).destroy?.();
     }
   }
 

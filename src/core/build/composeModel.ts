@@ -6,6 +6,8 @@ export interface ComposeModel {
   readonly services: readonly string[];
   /** depends_on of each service, in file order. */
   readonly dependsOn: Readonly<Record<string, readonly string[]>>;
+  /** Dependencies declared with `condition: service_healthy` (compose itself waits for them to be healthy). */
+  readonly healthyDependsOn?: Readonly<Record<string, readonly string[]>>;
   /** Variables used in `ports:` host parts (e.g. APP_PORT in "127.0.0.1:${APP_PORT:-18090}:3000"). */
   readonly portVariables: readonly string[];
   /** Top-level named volumes and networks that compose creates (not external). */
@@ -42,11 +44,13 @@ export function parseComposeModel(text: string, file: string): ComposeModel {
   const servicesMap = root['services'];
   const services = Object.keys(servicesMap);
   const dependsOn: Record<string, string[]> = {};
+  const healthyDependsOn: Record<string, string[]> = {};
   const portVariables = new Set<string>();
   for (const name of services) {
     const svc = servicesMap[name];
     const deps = isRecord(svc) ? svc['depends_on'] : undefined;
     dependsOn[name] = Array.isArray(deps) ? deps.map(String) : isRecord(deps) ? Object.keys(deps) : [];
+    healthyDependsOn[name] = isRecord(deps) ? Object.entries(deps).filter(([, d]) => isRecord(d) && d['condition'] === 'service_healthy').map(([k]) => k) : [];
     const ports = isRecord(svc) ? svc['ports'] : undefined;
     if (Array.isArray(ports)) {
       for (const p of ports) {
@@ -68,7 +72,7 @@ export function parseComposeModel(text: string, file: string): ComposeModel {
       .filter(([, v]) => !(isRecord(v) && (v['external'] === true || isRecord(v['external']))))
       .map(([k]) => k);
   };
-  return { services, dependsOn, portVariables: [...portVariables], volumes: named('volumes'), networks: named('networks') };
+  return { services, dependsOn, healthyDependsOn, portVariables: [...portVariables], volumes: named('volumes'), networks: named('networks') };
 }
 
 /** The service to wait for: configured, else the first service the test service depends on. */
@@ -87,6 +91,15 @@ export function readinessService(model: ComposeModel, test: string, configured: 
     return configured;
   }
   return model.dependsOn[test]?.[0];
+}
+
+/**
+ * Whether compose itself holds the test service back until the app is healthy (`depends_on: {app: {condition:
+ * service_healthy}}`). Then one `up -d TEST` starts everything in order, and the run follows the test container,
+ * saving a compose process per environment.
+ */
+export function composeGatesOnHealth(model: ComposeModel, test: string, app: string | undefined): boolean {
+  return app !== undefined && (model.healthyDependsOn?.[test] ?? []).includes(app);
 }
 
 /**

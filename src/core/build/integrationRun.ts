@@ -4,7 +4,7 @@ import { delay, throwIfAborted } from '../run/cancellation';
 import type { RunEvents } from '../run/events';
 import { LineSplitter, RunReporter } from '../run/reporter';
 import type { Verdict } from './buildRun';
-import { composeVersion, labelOverride, parseComposeModel, readinessService, type ComposeModel } from './composeModel';
+import { composeGatesOnHealth, composeVersion, labelOverride, parseComposeModel, readinessService, type ComposeModel } from './composeModel';
 import { composeProjectName, runLabels, type RunOwner } from './labels';
 import type { ComposeEnvironment, ComposePort, FilesPort, OutputSink, PortAllocatorPort } from './ports';
 import { probeHost, readinessOf } from './readiness';
@@ -85,6 +85,13 @@ export function explainComposeFailure(stderr: string): { message: string; hint: 
       hint: 'Stop whatever holds the port, or publish a variable port in the compose file (e.g. "127.0.0.1:${APP_PORT}:3000") so Slipway picks a free one',
     };
   }
+  const unhealthy = /for (\S+)\s+Container "?[0-9a-f]+"? is unhealthy/.exec(stderr);
+  if (unhealthy) {
+    return {
+      message: `A service ${unhealthy[1]} depends on did not become healthy, so compose did not start ${unhealthy[1]}`,
+      hint: 'Look at the healthcheck of the services it depends on (docker-compose logs), or raise their retries',
+    };
+  }
   if (/port is already allocated|address already in use/.test(stderr)) {
     return { message: 'A host port of the compose file is already in use', hint: 'Stop whatever holds it, or publish a variable port so Slipway picks a free one' };
   }
@@ -115,6 +122,7 @@ export async function runIntegration(
   }
   const model = parseComposeModel(text, config.compose);
   const app = readinessService(model, config.test, config.app, config.compose);
+  const gated = composeGatesOnHealth(model, config.test, app);
 
   const reporter = new RunReporter(input.runId, events);
   const started = Date.now();
@@ -166,15 +174,24 @@ export async function runIntegration(
     let error: SlipwayError | undefined;
     try {
       info(`project ${projectName}${Object.keys(envPorts).length ? `, ports ${Object.entries(envPorts).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`);
-      const upServices = app ? [app] : model.dependsOn[config.test] ?? [];
-      if (upServices.length > 0) {
-        info(`starting ${upServices.join(', ')} and their dependencies`);
-        await ports.compose.up(env, upServices, sinkFor(), signal);
+      const testTimeoutMs = config.testTimeoutSeconds * 1000;
+      if (gated) {
+        // Compose starts the test only once the app is healthy: one `up` for everything, then follow the test.
+        info(`starting ${config.test} once ${app} is healthy (depends_on condition: service_healthy)`);
+        await ports.compose.up(env, [config.test], sinkFor(), signal);
+        await waitReady(env, app!, config.readyTimeoutSeconds * 1000, info);
+        info(`running ${config.test}`);
+        exitCode = (await ports.compose.followService(env, config.test, sinkFor(output), testTimeoutMs, signal)).exitCode;
+      } else {
+        const upServices = app ? [app] : model.dependsOn[config.test] ?? [];
+        if (upServices.length > 0) {
+          info(`starting ${upServices.join(', ')} and their dependencies`);
+          await ports.compose.up(env, upServices, sinkFor(), signal);
+        }
+        if (app) await waitReady(env, app, config.readyTimeoutSeconds * 1000, info);
+        info(`running ${config.test}`);
+        exitCode = (await ports.compose.runService(env, config.test, sinkFor(output), testTimeoutMs, signal)).exitCode;
       }
-      if (app) await waitReady(env, app, config.readyTimeoutSeconds * 1000, info);
-      info(`running ${config.test}`);
-      const r = await ports.compose.runService(env, config.test, sinkFor(output), config.testTimeoutSeconds * 1000, signal);
-      exitCode = r.exitCode;
     } catch (e) {
       error = toSlipwayError(e);
       if (SlipwayError.is(e, 'timeout') && exitCode === undefined) output.text += `\n${error.message}\n`;

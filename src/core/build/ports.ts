@@ -77,6 +77,11 @@ export interface ComposePort {
   portAnswers(host: string, port: number): Promise<boolean>;
   /** `run -T SERVICE` (teardown removes the one-off container); resolves with its exit code; rejects with a `timeout` error after `timeoutMs`. */
   runService(env: ComposeEnvironment, service: string, sink: OutputSink, timeoutMs: number, signal?: AbortSignal): Promise<{ exitCode: number }>;
+  /**
+   * Follows a service container that `up` started: streams its output from the start, waits for it to exit and
+   * resolves with its exit code; rejects with a `timeout` error after `timeoutMs`.
+   */
+  followService(env: ComposeEnvironment, service: string, sink: OutputSink, timeoutMs: number, signal?: AbortSignal): Promise<{ exitCode: number }>;
   /** Removes everything of the environment (what `down -v --remove-orphans` removes). Never throws. */
   down(env: ComposeEnvironment, sink: OutputSink): Promise<void>;
 }

@@ -144,6 +144,7 @@ describe('build: compose model', () => {
     const e = explainComposeFailure('ERROR: for app  Cannot start service app: driver failed programming external connectivity on endpoint x: Bind for 127.0.0.1:18090 failed: port is already allocated');
     assert.match(e!.message, /Host port 18090 is already in use/);
     assert.equal(explainComposeFailure('ERROR: something else'), undefined);
+    assert.match(explainComposeFailure('ERROR: for tests  Container "0a1b2c" is unhealthy.')!.message, /A service tests depends on did not become healthy/);
   });
   it('parallel must be a whole number from 1 to 32', () => {
     assert.equal(parallelCount(undefined, 2), 2);

@@ -190,18 +190,24 @@ function fakeCompose(behaviour: {
       sink.stdout('PUT /user 200\nPUT /user 409\n');
       return { exitCode: 0 };
     },
+    async followService(env, service, sink, _t, signal) {
+      calls.push(`follow ${env.projectName} ${service}`);
+      if (behaviour.run) return behaviour.run(env, sink, signal);
+      sink.stdout('PUT /user 200\nPUT /user 409\n');
+      return { exitCode: 0 };
+    },
     async down(env) {
       calls.push(`down ${env.projectName}`);
     },
   };
 }
 
-function integrationPorts(compose: ComposePort): Parameters<typeof runIntegration>[1] {
+function integrationPorts(compose: ComposePort, text = composeText): Parameters<typeof runIntegration>[1] {
   let next = 20000;
   return {
     compose,
     portAllocator: { freePorts: async (n) => Array.from({ length: n }, () => next++) },
-    files: { readText: async () => composeText },
+    files: { readText: async () => text },
   };
 }
 
@@ -222,6 +228,15 @@ describe('integration run', () => {
     assert.deepEqual(env.env, { SLIPWAY_IMAGE: 'go-auth:develop', SLIPWAY_VERSION: 'develop', APP_PORT: '20000' });
     assert.equal(env.composeFile, '/ws/compose.yml');
     assert.match(env.labelOverride, /io\.slipway\.run: i1/);
+  });
+
+  it('when compose gates the test on the app being healthy, one up starts everything and the run follows the test', async () => {
+    const gated = composeText.replace('    depends_on: [app]', '    depends_on: { app: { condition: service_healthy } }');
+    const compose = fakeCompose({});
+    const result = await runIntegration({ runId: 'g1', workspaceDir: '/ws', config: integrationConfig, owner, resolvePath: join, pollMs: 1 }, integrationPorts(compose, gated), new RunEvents());
+    assert.equal(result.verdict, 'passed');
+    assert.deepEqual(compose.calls, ['up slipway_g1_1 tests', 'follow slipway_g1_1 tests', 'down slipway_g1_1']);
+    assert.match(result.environments[0]!.output, /409/);
   });
 
   it('a failing test service fails the verdict with its exit code and output', async () => {
