@@ -222,6 +222,8 @@ export class GitFlowEngine {
     }
     const base = options.base ?? (type === 'hotfix' ? config.master : type === 'support' ? undefined : config.develop);
     if (base === undefined) throw new SlipwayError('usage', 'Missing BASE: slipway flow support start VERSION BASE (a commit on the production branch)');
+    // A base is handed to git as an argument: never let it read as an option.
+    if (base.startsWith('-')) throw new SlipwayError('usage', `Invalid base '${base}': it cannot start with "-"`);
     if (type === 'support') {
       const isCommit = await this.port.git(['rev-parse', '--verify', '-q', `${base}^{commit}`]);
       if (isCommit.code !== 0) throw new SlipwayError('notFound', `Base '${base}' is not a branch, tag or commit`);

@@ -90,6 +90,12 @@ describe('GitFlowEngine (fake git)', () => {
     assert.deepEqual(git.writes, []);
   });
 
+  it('never hands git a base that would read as an option', async () => {
+    const git = repo();
+    await assert.rejects(new GitFlowEngine(git).start('feature', 'y', { base: '--upload-pack=x' }), (e) => SlipwayError.is(e, 'usage'));
+    assert.deepEqual(git.writes, []);
+  });
+
   it('saves the finish state with the conflict and the original refs when a merge stops', async () => {
     const git = repo();
     git.mergeConflicts = true;
