@@ -72,6 +72,15 @@ describe('Git Flow view and commands in the extension host', function () {
     assert.deepEqual(await labels(await api.gitFlow!.view.getChildren(groups[0])), ['logout']);
   });
 
+  it('refreshes by itself when git changes the branches behind its back', async () => {
+    git('branch', 'feature/from-terminal', 'develop');
+    const seen = async () => (await api.gitFlow!.repos()[0]!.get())?.branches.some((b) => b.branch === 'feature/from-terminal');
+    const deadline = Date.now() + 10_000;
+    while (!(await seen()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    assert.equal(await seen(), true, 'the view did not pick up a branch created with git');
+    git('branch', '-D', 'feature/from-terminal');
+  });
+
   it('a conflicting finish returns the conflicted files, and Abort Finish puts the repository back', async () => {
     await vscode.commands.executeCommand('slipway.flow.feature.start', 'clash', undefined, { folder: root });
     writeFileSync(join(root, 'README.md'), 'feature text\n');
