@@ -3,10 +3,16 @@
  * Nothing else lives here.
  */
 import * as vscode from 'vscode';
+import { createBuildAdapters } from './adapters/build/index';
+import { buildWorkspace, packageWorkspace, testWorkspace } from './adapters/build/workflows';
 import { runDoctorChecks } from './adapters/doctor';
+import { activateBuild } from './vscode/build/index';
 import { activateConfigCommands } from './vscode/config';
 import { activateDoctor } from './vscode/doctor';
 import { registerCommand } from './vscode/common/commands';
+import { GitFlowEngine } from './core/gitflow/engine';
+import { findGitDir, gitPort } from './adapters/git';
+import { activateGitFlow, type GitFlowApi } from './vscode/gitflow';
 import { ClusterWatcher } from './adapters/docker/clusterWatcher';
 import { SwarmCluster } from './adapters/docker/swarm';
 import { loadClusterTargets, registryLookup } from './adapters/docker/swarmClusters';
@@ -14,9 +20,20 @@ import { gitTags } from './adapters/gitTags';
 import { RegistryClient } from './adapters/registry';
 import { parseClusterList } from './core/swarm/clusters';
 import { activateSwarm } from './vscode/swarm';
+import type { ImageRef } from './core/swarm/imageRef';
+import { SlipwayError } from './core/errors';
+
+/** Tags come only from a registry the image names (host[:port]/path); Slipway never guesses a public registry. */
+function listRegistryTags(ref: ImageRef): Promise<string[]> {
+  if (!ref.registry) {
+    return Promise.reject(new SlipwayError('notFound', `${ref.repository} names no registry`, { hint: 'Use an image in a registry (host:port/name) to pick from its tags' }));
+  }
+  return new RegistryClient(ref.registry).tags(ref.path);
+}
 
 export interface SlipwayApi {
   readonly version: string;
+  readonly gitFlow?: GitFlowApi;
 }
 
 export function activate(context: vscode.ExtensionContext): SlipwayApi {
@@ -26,6 +43,13 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
 
   activateDoctor(context, output, { runChecks: (cwd) => runDoctorChecks(cwd) });
   activateConfigCommands(context);
+  const buildAdapters = createBuildAdapters();
+  activateBuild(context, {
+    build: (o) => buildWorkspace(buildAdapters, o),
+    package: (o) => packageWorkspace(buildAdapters, o),
+    integration: (o) => testWorkspace(buildAdapters, o),
+    reap: () => buildAdapters.reap(),
+  });
   activateSwarm(context, {
     // slipway.yml only: the setting is merged by the view (SLIPWAY_CLUSTERS is the CLI's equivalent of the setting).
     clustersFromWorkspace: (dir) => loadClusterTargets(dir, {}),
@@ -33,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
     connect: (cluster) => SwarmCluster.connect(cluster),
     watch: (client, options) => new ClusterWatcher(client, options),
     registryFor: registryLookup(),
-    registryTags: (ref) => new RegistryClient(ref.registry ?? 'registry-1.docker.io').tags(ref.path),
+    registryTags: (ref) => listRegistryTags(ref),
     gitTags,
   });
   registerCommand(context, 'slipway.showVersion', () => {
@@ -41,7 +65,9 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
     return version;
   });
 
-  return { version };
+  const gitFlow = activateGitFlow(context, { engineFor: (root) => new GitFlowEngine(gitPort(root)), gitDirFor: findGitDir });
+
+  return { version, gitFlow };
 }
 
 export function deactivate(): void {

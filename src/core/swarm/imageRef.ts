@@ -3,7 +3,7 @@
  * `localhost:5000/demo:1.2@sha256:…`. The tag is the version users talk about; the digest is what actually runs.
  */
 export interface ImageRef {
-  /** Registry host when the first path component is one (`localhost:5000`, `ghcr.io`), else undefined (Docker Hub). */
+  /** Registry host when the first path component is one (`localhost:5000`, `registry.example.com`), else undefined (the engine's default registry). */
   readonly registry: string | undefined;
   /** Path inside the registry, e.g. `team/demo`. */
   readonly path: string;

@@ -24,7 +24,7 @@ describe('image references', () => {
   });
 
   it('shows a digest-only image by its short digest', () => {
-    const r = parseImageRef(`ghcr.io/x/demo@${D1}`);
+    const r = parseImageRef(`registry.example.com/x/demo@${D1}`);
     assert.equal(versionOf(r), '@111111111111');
     assert.equal(shortDigest(D1), '111111111111');
   });
