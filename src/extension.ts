@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { runDoctorChecks } from './adapters/doctor';
+import { activateConfigCommands } from './vscode/config';
 import { activateDoctor } from './vscode/doctor';
 import { registerCommand } from './vscode/common/commands';
 
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0');
 
   activateDoctor(context, output, { runChecks: (cwd) => runDoctorChecks(cwd) });
+  activateConfigCommands(context);
   registerCommand(context, 'slipway.showVersion', () => {
     void vscode.window.showInformationMessage(`Slipway ${version}`);
     return version;

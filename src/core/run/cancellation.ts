@@ -27,6 +27,8 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefine
 
 /** Waits `ms`, or rejects early with a cancellation error. */
 export function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  // Checked first: an already-aborted signal never fires 'abort', which would leave the timer holding the process.
+  if (signal?.aborted) return Promise.reject(cancelledError());
   return raceAbort(
     new Promise<void>((resolve) => {
       const t = setTimeout(resolve, ms);
