@@ -17,4 +17,10 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'check git, git-flow, the Docker engine and the compose CLI',
     load: () => require('./commands/doctor') as CliCommand,
   },
+  {
+    name: 'pipeline',
+    usage: 'slipway pipeline [--from S] [--to S] [--mode M] [--yes] | runs',
+    summary: 'run the nine CD stages in order; list recent runs',
+    load: () => require('./commands/pipeline') as CliCommand,
+  },
 ];

@@ -28,7 +28,7 @@ export function stageHeader(stage: string, position: number, total: number): str
 export function formatEvent(event: PipelineEvent, stages: readonly string[]): string[] {
   switch (event.type) {
     case 'runStarted':
-      return [`Pipeline ${event.runId}: ${event.title} (${event.stages.length} stages)`];
+      return [`Pipeline ${event.runId} on ${event.title} (${event.stages.length} stages)`];
     case 'stageStarted':
       return [stageHeader(event.stage, stages.indexOf(event.stage) + 1, stages.length)];
     case 'log':

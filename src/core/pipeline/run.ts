@@ -78,7 +78,7 @@ export async function runPipeline<C>(options: PipelineRunOptions<C>): Promise<Pi
   };
   const approved = options.approved === true || mode === 'deployment' || selected[0] === APPROVAL_STAGE;
 
-  emit({ type: 'runStarted', runId, title: `Pipeline ${options.branch}@${options.version}`, stages: [...options.stages], at: startedAt });
+  emit({ type: 'runStarted', runId, title: `${options.branch} @ ${options.version}`, stages: [...options.stages], at: startedAt });
   for (const id of options.stages) {
     if (!selected.includes(id)) emit({ type: 'stageEnded', runId, stage: id, result: 'skipped', durationMs: 0, message: 'not selected' });
   }
