@@ -6,6 +6,9 @@ import * as vscode from 'vscode';
 import { runDoctorChecks } from './adapters/doctor';
 import { activateConfigCommands } from './vscode/config';
 import { activateDoctor } from './vscode/doctor';
+import { runPipelineFor } from './adapters/pipeline/service';
+import { runHistoryFor } from './adapters/runHistory';
+import { activatePipeline } from './vscode/pipeline';
 import { registerCommand } from './vscode/common/commands';
 
 export interface SlipwayApi {
@@ -19,6 +22,10 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
 
   activateDoctor(context, output, { runChecks: (cwd) => runDoctorChecks(cwd) });
   activateConfigCommands(context);
+  activatePipeline(context, {
+    runPipeline: (request) => runPipelineFor(request),
+    recentRuns: async (dir) => (await runHistoryFor(dir)).recent({ limit: 200 }),
+  });
   registerCommand(context, 'slipway.showVersion', () => {
     void vscode.window.showInformationMessage(`Slipway ${version}`);
     return version;

@@ -6,3 +6,4 @@ export * from './run';
 export * from './logFormat';
 export * from './history';
 export * from './buildSteps';
+export * from './viewState';
