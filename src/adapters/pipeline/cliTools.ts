@@ -93,6 +93,7 @@ export async function runTestContainer(options: {
   test: string;
   image: string;
   version: string;
+  targetUrl?: string;
   signal: AbortSignal;
   log: LineSink;
   env?: NodeJS.ProcessEnv;
@@ -107,6 +108,7 @@ export async function runTestContainer(options: {
     SLIPWAY_VERSION: options.version,
     SLIPWAY_CLUSTER: options.cluster.name,
     COMPOSE_PROJECT_NAME: project,
+    ...(options.targetUrl ? { TARGET_URL: options.targetUrl, SLIPWAY_TARGET_URL: options.targetUrl } : {}),
   };
   const base = [...cli.prefix, '-f', options.compose, '-p', project];
   options.log(`running test service ${options.test} of ${options.compose} on ${options.cluster.name} (${options.cluster.host ?? options.cluster.context ?? 'default engine'})`, 'info');

@@ -19,6 +19,7 @@ export function createPipelineToolkit(env: NodeJS.ProcessEnv = process.env): Pip
     startStaging: async () => pending('The staging environment'),
     deploy: async () => pending('Deploying'),
     rollback: async () => pending('Rolling back'),
+    serviceUrl: async () => undefined,
     runTestContainer: (o) => runTestContainer({ ...o, env }),
   };
 }

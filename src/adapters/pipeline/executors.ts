@@ -63,7 +63,9 @@ export function createPipelineExecutors(tools: PipelineToolkit): PipelineExecuto
   const testOn = async (ctx: Ctx, role: ClusterRole, which: 'readiness' | 'production') => {
     const target = cluster(ctx.config, role);
     const env = need(ctx.config.deploy?.[which], `deploy.${which}`, `Add deploy.${which}: { compose: FILE, test: SERVICE } or drop the stage from pipeline.stages`);
-    await tools.runTestContainer({ ...common(ctx), workspaceDir: ctx.workspaceDir, cluster: target, compose: env.compose, test: env.test, image: deployImage(ctx), version: ctx.version });
+    const targetUrl = await tools.serviceUrl({ cluster: target, service: serviceOf(ctx.config), signal: ctx.signal });
+    if (targetUrl) ctx.log(`${serviceOf(ctx.config)} answers at ${targetUrl} on ${target.name}`, 'info');
+    await tools.runTestContainer({ ...common(ctx), workspaceDir: ctx.workspaceDir, cluster: target, compose: env.compose, test: env.test, image: deployImage(ctx), version: ctx.version, ...(targetUrl ? { targetUrl } : {}) });
     return { message: `${env.test} passed against ${target.name}` };
   };
 

@@ -37,6 +37,11 @@ export interface PipelineToolkit {
   deploy(options: Common & { cluster: ClusterConfig; service: string; image: string; version: string; confirmed: boolean }): Promise<{ message: string; previousImage?: string }>;
   /** Rolls the service back to its previous spec on the cluster and waits. */
   rollback(options: Common & { cluster: ClusterConfig; service: string }): Promise<{ message: string }>;
-  /** Runs a test service (compose file) against the deployed service on the cluster's engine; throws on non-zero exit. */
-  runTestContainer(options: Common & { workspaceDir: string; cluster: ClusterConfig; compose: string; test: string; image: string; version: string }): Promise<void>;
+  /** Where the deployed service answers on the cluster's node (its first host-published port), if it publishes one. */
+  serviceUrl(options: { cluster: ClusterConfig; service: string; signal: AbortSignal }): Promise<string | undefined>;
+  /**
+   * Runs a test service (compose file) against the deployed service on the cluster's engine, with TARGET_URL (and
+   * SLIPWAY_TARGET_URL) set to `targetUrl`; throws on a non-zero exit.
+   */
+  runTestContainer(options: Common & { workspaceDir: string; cluster: ClusterConfig; compose: string; test: string; image: string; version: string; targetUrl?: string }): Promise<void>;
 }

@@ -54,7 +54,8 @@ function fakeToolkit(fail: Partial<Record<string, string>> = {}, dirty: string[]
       check(`rollback ${o.cluster.name} ${o.service}`);
       return { message: 'go-auth on production back on 1.1.0' };
     },
-    runTestContainer: async (o) => check(`test ${o.test} on ${o.cluster.name}`),
+    serviceUrl: async (o) => `http://127.0.0.1:${o.cluster.name === 'production' ? 18201 : 18101}`,
+    runTestContainer: async (o) => check(`test ${o.test} on ${o.cluster.name} at ${o.targetUrl}`),
   };
   return { tools, calls };
 }
@@ -87,9 +88,9 @@ describe('pipeline stage executors', () => {
       'staging tests',
       'staging down',
       `deploy prod-like ${DIGEST_REF} confirmed=true`,
-      'test readiness on prod-like',
+      'test readiness on prod-like at http://127.0.0.1:18101',
       `deploy production ${DIGEST_REF} confirmed=true`,
-      'test smoke on production',
+      'test smoke on production at http://127.0.0.1:18201',
     ]);
     assert.equal(view.artifacts.version, '1.2.0', 'checkout resolves the version from git');
   });
@@ -111,7 +112,7 @@ describe('pipeline stage executors', () => {
   });
 
   it('a failing production test rolls production back through the swarm rollback', async () => {
-    const { tools, calls } = fakeToolkit({ 'test smoke on production': 'smoke exited with code 1' });
+    const { tools, calls } = fakeToolkit({ 'test smoke on production at http://127.0.0.1:18201': 'smoke exited with code 1' });
     const view = await runWith(tools);
     assert.equal(calls.at(-1), 'rollback production go-auth');
     assert.equal(view.reason, 'smoke exited with code 1; production rolled back: go-auth on production back on 1.1.0');

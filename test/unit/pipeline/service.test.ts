@@ -37,6 +37,7 @@ function toolkit(deployed: string[]): PipelineToolkit {
       return { message: 'deployed' };
     },
     rollback: unused,
+    serviceUrl: async () => undefined,
     runTestContainer: async () => undefined,
   };
 }
