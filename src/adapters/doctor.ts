@@ -43,7 +43,7 @@ async function engineCheck(endpoint: EngineEndpoint): Promise<DoctorCheck[]> {
         ok: swarm === 'active',
         optional: true,
         detail: swarm === 'active' ? `active${info.Swarm?.ControlAvailable ? ', manager' : ', worker'}` : swarm,
-        fix: 'Deploys need a swarm manager: `docker swarm init`, or point a cluster at a manager in slipway.yml',
+        ...(swarm === 'active' ? {} : { fix: 'Deploys need a swarm manager: `docker swarm init`, or point a cluster at a manager in slipway.yml' }),
       },
     ];
   } catch (e) {

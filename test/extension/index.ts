@@ -1,0 +1,40 @@
+/**
+ * Test entry loaded by the VS Code extension host (the `extensionTestsPath` of @vscode/test-electron's contract):
+ * runs every `*.test.js` beside this file under mocha, writes the counts to $SLIPWAY_TEST_COUNTS for the suite
+ * runner, and rejects when a test failed so the host exits non-zero.
+ */
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Mocha from 'mocha';
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.test.js'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+function writeCounts(counts: { passed: number; failed: number; skipped: number }): void {
+  const file = process.env.SLIPWAY_TEST_COUNTS;
+  if (file) writeFileSync(file, JSON.stringify(counts));
+}
+
+export function run(): Promise<void> {
+  // No colours: the output travels through the workbench's log relay, not a terminal.
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, slow: 5_000, color: false });
+  for (const f of testFiles(__dirname)) mocha.addFile(f);
+  return new Promise((resolve, reject) => {
+    try {
+      const runner = mocha.run((failures) => {
+        const s = runner.stats;
+        writeCounts({ passed: s?.passes ?? 0, failed: s?.failures ?? failures, skipped: s?.pending ?? 0 });
+        if (failures > 0) reject(new Error(`${failures} extension test(s) failed`));
+        else resolve();
+      });
+    } catch (e) {
+      // A test file that throws while loading: count it, so the suite runner does not report "0 failed".
+      writeCounts({ passed: 0, failed: 1, skipped: 0 });
+      reject(e);
+    }
+  });
+}

@@ -1,0 +1,136 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { dockerClient } from '../../src/adapters/docker/endpoint';
+import { dockerCli, dockerOk, execInNetns, rig, uniqueName, waitFor, type Rig, type RigCluster } from '../support/rig';
+
+interface SwarmInfo {
+  LocalNodeState: string;
+  ControlAvailable: boolean;
+  NodeID: string;
+  Cluster?: { ID: string };
+}
+
+describe('Docker rig (scripts/rig/up.sh)', function () {
+  let r: Rig;
+  let clusters: readonly RigCluster[];
+  let registryUrl: string;
+  before(() => {
+    r = rig(); // throws "the Docker rig is not up: run scripts/rig/up.sh" — a failure, never a skip
+    clusters = [r.prodLike, r.production];
+    // the registry listens on IPv4 loopback; fetch may try ::1 first for "localhost"
+    registryUrl = `http://${r.registry.replace(/^localhost(?=:)/, '127.0.0.1')}`;
+  });
+  const client = (host: string): Docker => dockerClient({ host });
+  const swarmOf = async (host: string): Promise<SwarmInfo> => ((await client(host).info()) as { Swarm: SwarmInfo }).Swarm;
+
+  it('both engines answer on their sockets with API 1.41 or newer', async () => {
+    for (const c of clusters) {
+      const v = await client(c.host).version();
+      assert.match(v.Version, /^\d+\.\d+/, `${c.host} reported no version`);
+      assert.ok(Number(v.ApiVersion) >= 1.41, `${c.host} speaks API ${v.ApiVersion}`);
+    }
+  });
+
+  it('each engine is the manager of an active swarm', async () => {
+    for (const c of clusters) {
+      const s = await swarmOf(c.host);
+      assert.equal(s.LocalNodeState, 'active', `swarm on ${c.host}`);
+      assert.equal(s.ControlAvailable, true, `${c.host} is not a manager`);
+    }
+  });
+
+  it('the swarm node carries label env=prod-like on prod-like and env=production on production', async () => {
+    for (const c of clusters) {
+      const s = await swarmOf(c.host);
+      const nodes = (await client(c.host).listNodes()) as { ID: string; Spec?: { Labels?: Record<string, string> } }[];
+      assert.equal(nodes.length, 1, `${c.host} should be a single-node swarm`);
+      const self = nodes.find((n) => n.ID === s.NodeID);
+      assert.ok(self, `${c.host} does not list its own node`);
+      assert.equal(self.Spec?.Labels?.env, c.label);
+    }
+  });
+
+  it('prod-like and production are two distinct clusters', async () => {
+    const [a, b] = await Promise.all(clusters.map((c) => swarmOf(c.host)));
+    assert.ok(a!.Cluster?.ID && b!.Cluster?.ID, 'both swarms report a cluster id');
+    assert.notEqual(a!.Cluster!.ID, b!.Cluster!.ID);
+    assert.notEqual(a!.NodeID, b!.NodeID);
+  });
+
+  it('the registry answers /v2/ on the host and inside the production network namespace', async () => {
+    const host = await fetch(`${registryUrl}/v2/`);
+    assert.equal(host.status, 200);
+    const inNetns = await execInNetns(r.production.netns, ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', `${registryUrl}/v2/`]);
+    assert.equal(inNetns.code, 0, inNetns.stderr);
+    assert.equal(inNetns.stdout, '200');
+  });
+
+  it('the production engine publishes ports only inside its network namespace', async () => {
+    // proves the netns isolation other suites rely on: a host-mode port on production is not the host's port
+    const name = uniqueName('netns-port');
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    await dockerOk(r.production.host, [
+      'run', '-d', '--rm', '--name', name, '--label', 'io.slipway.run=rig-test', '-p', `127.0.0.1:${port}:8080`,
+      'slipway-rig/busybox:1', 'sh', '-c', `echo served-by-production > /index.html && httpd -f -p 8080 -h /`,
+    ]);
+    try {
+      const body = await waitFor(async () => {
+        const res = await execInNetns(r.production.netns, ['curl', '-sf', '--max-time', '2', `http://127.0.0.1:${port}/index.html`]);
+        return res.code === 0 ? res.stdout.trim() : undefined;
+      }, { timeoutMs: 15_000, what: `port ${port} inside ${r.production.netns}` });
+      assert.equal(body, 'served-by-production');
+      await assert.rejects(fetch(`http://127.0.0.1:${port}/index.html`), 'the host must not reach production ports');
+    } finally {
+      await dockerCli(r.production.host, ['rm', '-f', name]);
+    }
+  });
+
+  it('the base images are present on both engines', async () => {
+    assert.deepEqual([...r.baseImages].sort(), ['slipway-rig/busybox:1', 'slipway-rig/node:20', 'slipway-rig/redis:7']);
+    for (const c of clusters) {
+      for (const image of r.baseImages) {
+        const info = await client(c.host).getImage(image).inspect();
+        assert.ok(info.RepoTags.includes(image), `${image} on ${c.host}`);
+      }
+    }
+  });
+
+  for (const [from, to] of [['prodLike', 'production'], ['production', 'prodLike']] as const) {
+    it(`an image pushed from ${from} is pulled by digest on ${to}`, async () => {
+      const src = r[from];
+      const dst = r[to];
+      const repo = `${r.registry}/${uniqueName('push')}`;
+      const marker = `${from}-${process.pid}-${Date.now()}`;
+      const ctx = mkdtempSync(join(tmpdir(), 'slipway-rig-test-'));
+      let digestRef = '';
+      try {
+        // a layer no engine has yet, so the pull has to fetch blobs the other registry process stored
+        writeFileSync(join(ctx, 'Dockerfile'), `FROM slipway-rig/busybox:1\nRUN echo ${marker} > /marker\n`);
+        await dockerOk(src.host, ['build', '-q', '--label', 'io.slipway.run=rig-test', '-t', `${repo}:1`, ctx]);
+        await dockerOk(src.host, ['push', '-q', `${repo}:1`]);
+        digestRef = await dockerOk(src.host, ['image', 'inspect', '--format', '{{index .RepoDigests 0}}', `${repo}:1`]);
+        assert.match(digestRef, new RegExp(`^${repo}@sha256:[0-9a-f]{64}$`));
+
+        await dockerOk(dst.host, ['pull', '-q', digestRef]);
+        const out = await dockerOk(dst.host, ['run', '--rm', digestRef, 'cat', '/marker']);
+        assert.equal(out, marker);
+        const [srcId, dstId] = await Promise.all([
+          dockerOk(src.host, ['image', 'inspect', '--format', '{{.Id}}', `${repo}:1`]),
+          dockerOk(dst.host, ['image', 'inspect', '--format', '{{.Id}}', digestRef]),
+        ]);
+        assert.equal(dstId, srcId);
+      } finally {
+        rmSync(ctx, { recursive: true, force: true });
+        await dockerCli(src.host, ['image', 'rm', '-f', `${repo}:1`]);
+        if (digestRef) {
+          await dockerCli(dst.host, ['image', 'rm', '-f', digestRef]);
+          const [name, digest] = digestRef.slice(r.registry.length + 1).split('@') as [string, string];
+          await fetch(`${registryUrl}/v2/${name}/manifests/${digest}`, { method: 'DELETE' }).catch(() => undefined);
+        }
+      }
+    });
+  }
+});
