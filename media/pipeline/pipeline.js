@@ -9,7 +9,7 @@
   let expanded = saved.expanded === true;
   let last;
 
-  const ICONS = { waiting: '○', running: '◐', passed: '✓', failed: '✗', skipped: '–', cancelled: '■', 'paused-for-approval': '⏸' };
+  const ICONS = { waiting: '○', running: '◐', passed: '✓', failed: '✗', skipped: '–', cancelled: '■', 'paused-for-approval': '‖' };
   const LABELS = { waiting: 'waiting', running: 'running', passed: 'passed', failed: 'failed', skipped: 'skipped', cancelled: 'cancelled', 'paused-for-approval': 'waiting for approval' };
 
   function el(tag, attrs, ...children) {
