@@ -34,8 +34,10 @@ export class JsonlRunHistory implements RunHistoryStore {
         // A line cut short by a killed process: skip it rather than lose the whole history.
       }
     }
+    // Reversed before the (stable) sort, so of two runs started in the same millisecond the later-recorded comes first.
     return records
       .filter((r) => options.branch === undefined || r.branch === options.branch)
+      .reverse()
       .sort((a, b) => b.startedAt - a.startedAt)
       .slice(0, options.limit ?? 50);
   }

@@ -10,7 +10,7 @@ class MemoryHistory implements RunHistoryStore {
     this.records.push(r);
   }
   async recent(o: { branch?: string; limit?: number } = {}) {
-    return this.records.filter((r) => !o.branch || r.branch === o.branch).sort((a, b) => b.startedAt - a.startedAt).slice(0, o.limit ?? 50);
+    return this.records.filter((r) => !o.branch || r.branch === o.branch).reverse().sort((a, b) => b.startedAt - a.startedAt).slice(0, o.limit ?? 50);
   }
 }
 
