@@ -104,7 +104,7 @@ export function createPipelineExecutors(tools: PipelineToolkit): PipelineExecuto
     'deploy-staging': async (ctx) => {
       need(ctx.config.integration, 'integration section', 'Add integration: { compose: FILE, test: SERVICE } for the staging environment');
       const image = ctx.artifacts.localImage ?? `${need(ctx.config.package, 'package section', 'Add package: { image: NAME }').image}:${ctx.version}`;
-      await staging?.down();
+      await staging?.down(ctx.log);
       staging = await tools.startStaging({ ...common(ctx), workspaceDir: ctx.workspaceDir, config: ctx.config, image, version: ctx.version });
       return { message: `staging up with ${image}` };
     },
@@ -120,7 +120,7 @@ export function createPipelineExecutors(tools: PipelineToolkit): PipelineExecuto
       } finally {
         const env = staging;
         staging = undefined;
-        await env.down();
+        await env.down(ctx.log);
       }
       return { message: `${integration.test} passed on staging` };
     },

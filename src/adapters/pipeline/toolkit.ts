@@ -14,8 +14,8 @@ interface Common {
 export interface StagingEnvironment {
   /** Runs the test service in the environment; throws SlipwayError('testFailed') on a non-zero exit. */
   runTests(options: { signal: AbortSignal; log: LineSink }): Promise<void>;
-  /** Tears the environment down (down -v); safe to call twice. */
-  down(): Promise<void>;
+  /** Tears the environment down (down -v), reporting into `log` (the stage doing it); safe to call twice. */
+  down(log?: LineSink): Promise<void>;
 }
 
 /**
