@@ -66,12 +66,20 @@ describe('slipway-log grammar (regexes of syntaxes/slipway-log.tmLanguage.json)'
     assert.equal(ruleFor(lines({ type: 'runStarted', runId: 'r1', title: 'develop @ 1.0', stages, at: 0 })[0]!), 'run-summary');
   });
 
+  it('marks the PASS/FAIL lines of test output inside a stage', () => {
+    assert.equal(ruleFor('    PASS PUT /user with an existing username is a conflict (409)'), 'test-pass');
+    assert.equal(ruleFor('    ok 1 - PUT /user creates a user'), 'test-pass');
+    assert.equal(ruleFor('    FAIL app ready: Error: http://127.0.0.1:3000/health not healthy'), 'test-fail');
+    assert.equal(ruleFor('    not ok 2 - rejects invalid JSON'), 'test-fail');
+    assert.equal(ruleFor('    okay then'), undefined);
+  });
+
   it('marks error lines in stage output but not ordinary output', () => {
     assert.equal(ruleFor('    main.go:12: error: undefined: foo'), 'error-line');
     assert.equal(ruleFor('    panic: runtime error'), 'error-line');
     assert.equal(ruleFor('    Error: connect ECONNREFUSED 127.0.0.1:3000'), 'error-line');
     assert.equal(ruleFor('slipway: pipeline failed at build: exit 2'), 'error-line');
-    assert.equal(ruleFor('    ok  	go-auth/handlers	0.012s'), undefined);
+    assert.equal(ruleFor('    compiled 8 files'), undefined);
     assert.equal(ruleFor('    errors_test.go passed'), undefined);
   });
 
