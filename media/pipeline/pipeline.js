@@ -6,7 +6,9 @@
   const app = document.getElementById('app');
   const saved = vscode.getState() || {};
   let selected = saved.selected;
-  let expanded = saved.expanded === true;
+  // Until the user picks a stage of a run, the view follows the run: the running stage, else where it stopped.
+  let pinnedRun = saved.pinnedRun;
+  let expanded = saved.expanded !== false;
   let last;
 
   const ICONS = { waiting: '○', running: '◐', passed: '✓', failed: '✗', skipped: '–', cancelled: '■', 'paused-for-approval': '‖' };
@@ -36,7 +38,13 @@
   }
 
   function remember() {
-    vscode.setState({ selected, expanded });
+    vscode.setState({ selected, expanded, pinnedRun });
+  }
+
+  function followRun(run) {
+    const active = run.stages.find((s) => s.state === 'running' || s.state === 'failed' || s.state === 'paused-for-approval');
+    const done = run.stages.filter((s) => s.state === 'passed');
+    return (active || done[done.length - 1] || run.stages[0]).id;
   }
 
   function statusText(state) {
@@ -78,10 +86,7 @@
 
     const children = [header];
     if (run) {
-      if (!selected || !run.stages.some((s) => s.id === selected)) {
-        const interesting = run.stages.find((s) => s.state === 'running' || s.state === 'failed' || s.state === 'paused-for-approval');
-        selected = (interesting || run.stages[0]).id;
-      }
+      if (pinnedRun !== run.runId || !run.stages.some((s) => s.id === selected)) selected = followRun(run);
       const steps = el('ol', { class: 'steps', 'aria-label': 'Stages' });
       run.stages.forEach((s, i) => {
         const isSel = s.id === selected;
@@ -93,7 +98,7 @@
             'aria-pressed': isSel ? 'true' : 'false',
             'aria-label': (i + 1) + '. ' + s.title + ': ' + LABELS[s.state] + (s.durationMs ? ', ' + duration(s.durationMs) : ''),
             title: s.title + ' — ' + LABELS[s.state] + (s.message ? ': ' + s.message : ''),
-            onclick: () => { selected = s.id; remember(); render(last); focusStep(s.id); },
+            onclick: () => { selected = s.id; pinnedRun = run.runId; remember(); render(last); focusStep(s.id); },
           },
           el('span', { class: 'icon', 'aria-hidden': 'true' }, ICONS[s.state] || '?'),
           el('span', { class: 'title' }, s.title),
@@ -106,6 +111,7 @@
         if (next === -2 || next < 0 || next >= ids.length) return;
         e.preventDefault();
         selected = ids[next];
+        pinnedRun = run.runId;
         remember();
         render(last);
         focusStep(selected);
