@@ -26,22 +26,32 @@ done
 [ "$(id -u)" = 0 ] || { echo "rig: error: must run as root" >&2; exit 1; }
 say() { printf 'rig: %s\n' "$*"; }
 t0=$(date +%s%N)
+if [ -d "$RUN" ]; then exec 9>"$RUN/lock"; flock -w 300 9 || { echo "rig: error: $RUN/lock is held" >&2; exit 1; }; fi
 
 # live PID NAME: process exists, is not a zombie, and its comm is NAME
 live() {
   [ -n "$1" ] && [ -r "/proc/$1/comm" ] && [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ] \
     && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
 }
-# stop PIDFILE NAME SECONDS: SIGTERM the pid in PIDFILE (if it is NAME), wait, SIGKILL as a last resort
+# gone PID: the process has exited (a zombie nobody reaps counts as exited)
+gone() { ! kill -0 "$1" 2>/dev/null || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+# stop PIDFILE NAME SECONDS: SIGTERM the pid in PIDFILE (if it is NAME), wait until it exits, SIGKILL as a last resort
 stop() {
-  local pidfile=$1 name=$2 secs=$3 pid i
+  local pidfile=$1 name=$2 secs=$3 pid deadline
   [ -s "$pidfile" ] || return 0
   pid=$(cat "$pidfile")
   if live "$pid" "$name"; then
     say "stopping $name (pid $pid)"
     kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < secs * 10; i++)); do live "$pid" "$name" || break; sleep 0.1; done
-    if live "$pid" "$name"; then say "$name (pid $pid) ignored SIGTERM for ${secs}s; killing"; kill -KILL "$pid" 2>/dev/null || true; fi
+    deadline=$(( $(date +%s) + secs ))
+    until gone "$pid"; do
+      if [ "$(date +%s)" -ge "$deadline" ]; then
+        say "$name (pid $pid) ignored SIGTERM for ${secs}s; killing"
+        kill -KILL "$pid" 2>/dev/null || true
+        break
+      fi
+      sleep 0.1
+    done
   fi
   rm -f "$pidfile"
 }
@@ -78,7 +88,9 @@ if [ $purge = 1 ]; then
     findmnt -rn -o TARGET | grep -E "^($LIB|$RUN)/" | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
   fi
   say "removing $LIB and $RUN"
-  rm -rf "$LIB" "$RUN"
+  # contents first: either directory may be a mount point
+  find "$LIB" "$RUN" -mindepth 1 -delete 2>/dev/null || rm -rf "${LIB:?}"/* "${RUN:?}"/*
+  rmdir "$LIB" "$RUN" 2>/dev/null || true
 else
   rm -f "$RUN/env"
 fi

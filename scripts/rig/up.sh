@@ -31,10 +31,13 @@ die() { printf 'rig: error: %s\n' "$*" >&2; exit 1; }
 step_done() { printf 'rig: %-44s %6s ms\n' "$1" "$(ms)"; }
 
 [ "$(id -u)" = 0 ] || die "must run as root (it starts dockerd, creates a network namespace)"
-for bin in docker dockerd containerd ctr docker-registry busybox redis-server redis-cli nsenter ip curl setsid; do
+for bin in docker dockerd containerd ctr docker-registry busybox redis-server redis-cli nsenter ip curl setsid flock; do
   command -v "$bin" >/dev/null || die "missing $bin: run scripts/install-packages.sh"
 done
 mkdir -p "$RUN" "$LIB" "$LOG" "$LIB/registry"
+# Helpers share the machine and each test run calls up.sh: serialise runs (daemons must not inherit fd 9, see spawn)
+exec 9>"$RUN/lock"
+flock -w 300 9 || die "another scripts/rig/up.sh or down.sh holds $RUN/lock for 300 s"
 
 D() { docker -H "$DEFAULT_HOST" "$@"; }
 P() { docker -H "$PROD_HOST" "$@"; }
@@ -65,7 +68,7 @@ wait_until() {
 spawn() {
   local pidfile=$1 logfile=$2; shift 2
   printf '\n=== %s started by scripts/rig/up.sh: %s\n' "$(date -Is)" "$*" >>"$logfile"
-  setsid "$@" </dev/null >>"$logfile" 2>&1 &
+  setsid "$@" </dev/null >>"$logfile" 2>&1 9>&- &
   if [ "$pidfile" != - ]; then echo $! >"$pidfile"; fi
 }
 

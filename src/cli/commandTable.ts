@@ -18,6 +18,30 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => require('./commands/doctor') as CliCommand,
   },
   {
+    name: 'flow',
+    usage: 'slipway flow init|<type> start|finish|…',
+    summary: 'git-flow (AVH compatible): features, bugfixes, releases, hotfixes, support',
+    load: () => require('./commands/flow') as CliCommand,
+  },
+  {
+    name: 'build',
+    usage: 'slipway build [--json]',
+    summary: 'run the build steps of slipway.yml in the builder container over the workspace',
+    load: () => require('./commands/build') as CliCommand,
+  },
+  {
+    name: 'package',
+    usage: 'slipway package [--version V] [--json]',
+    summary: 'build the service image, tagged NAME:VERSION (v* tag on HEAD, else develop)',
+    load: () => require('./commands/package') as CliCommand,
+  },
+  {
+    name: 'test',
+    usage: 'slipway test integration [--parallel N] [--json]',
+    summary: 'integration tests in isolated compose environments, always torn down',
+    load: () => require('./commands/test') as CliCommand,
+  },
+  {
     name: 'pipeline',
     usage: 'slipway pipeline [--from S] [--to S] [--mode M] [--yes] | runs',
     summary: 'run the nine CD stages in order; list recent runs',

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { dockerClient } from '../../src/adapters/docker/endpoint';
-import { dockerCli, dockerOk, execInNetns, rig, uniqueName, waitFor, type Rig, type RigCluster } from '../support/rig';
+import { dockerCli, dockerOk, exec, execInNetns, rig, uniqueName, waitFor, type Rig, type RigCluster } from '../support/rig';
+
+const REPO = join(__dirname, '..', '..', '..');
 
 interface SwarmInfo {
   LocalNodeState: string;
@@ -96,6 +98,19 @@ describe('Docker rig (scripts/rig/up.sh)', function () {
         assert.ok(info.RepoTags.includes(image), `${image} on ${c.host}`);
       }
     }
+  });
+
+  it('re-running up.sh on a running rig changes nothing and is quick', async () => {
+    const before = await Promise.all(clusters.map((c) => swarmOf(c.host)));
+    const started = Date.now();
+    const up = await exec('bash', [join(REPO, 'scripts', 'rig', 'up.sh')], { timeoutMs: 120_000 });
+    const ms = Date.now() - started;
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    assert.doesNotMatch(up.stdout, /starting|building|copying|swarm init/, 'a warm run only checks');
+    assert.ok(ms < 10_000, `warm up.sh took ${ms} ms`);
+    const after = await Promise.all(clusters.map((c) => swarmOf(c.host)));
+    assert.deepEqual(after.map((s) => s.Cluster?.ID), before.map((s) => s.Cluster?.ID));
+    assert.deepEqual(rig(), r, 'the env file names the same rig');
   });
 
   for (const [from, to] of [['prodLike', 'production'], ['production', 'prodLike']] as const) {

@@ -31,8 +31,13 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(cancelledError());
   return raceAbort(
     new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms);
-      signal?.addEventListener('abort', () => clearTimeout(t), { once: true });
+      const onAbort = (): void => clearTimeout(t);
+      // Removed when the timer fires, so polling loops do not pile listeners onto one long-lived signal.
+      const t = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
     }),
     signal,
   );

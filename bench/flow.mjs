@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// Benchmark: `feature start X` + `feature finish X` with git-flow AVH vs Slipway, on fresh copies of the same repo.
+//   1. end to end, side by side under hyperfine: `git flow …` vs `node dist/cli.js flow …`
+//   2. in-process, as the editor calls it: GitFlowEngine over the git adapter, in a loop, vs AVH's mean from (1)
+// Prints both ratios (goals: CLI ≥ 2×, in-process ≥ 8× faster than AVH).
+// Needs: npm run build && npm run compile-tests; hyperfine and git-flow (Debian packages).
+// Usage: node bench/flow.mjs [--runs N]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const runsArg = process.argv.indexOf('--runs');
+const runs = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 30;
+const cli = join(repoRoot, 'dist', 'cli.js');
+const env = { ...process.env, GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'bench@slipway.invalid', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'bench@slipway.invalid' };
+
+for (const tool of ['hyperfine', 'git-flow']) {
+  if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
+    console.error(`bench: ${tool} is missing (apt-get install ${tool})`);
+    process.exit(1);
+  }
+}
+
+const work = mkdtempSync(join(tmpdir(), 'slipway-bench-'));
+try {
+  // The template: a small repository initialised by AVH (so both tools start from AVH's own config).
+  const template = join(work, 'template');
+  const git = (...args) => execFileSync('git', args, { cwd: template, env, stdio: 'pipe' });
+  execFileSync('git', ['init', '-q', '-b', 'master', template]);
+  for (let i = 0; i < 20; i++) {
+    execFileSync('sh', ['-c', `echo ${i} > file${i}.txt`], { cwd: template });
+    git('add', '-A');
+    git('commit', '-q', '-m', `commit ${i}`);
+  }
+  git('flow', 'init', '-d');
+  const repo = join(work, 'repo');
+  const fresh = `rm -rf ${repo} && cp -a ${template} ${repo}`;
+
+  const json = join(work, 'hyperfine.json');
+  const hf = spawnSync(
+    'hyperfine',
+    [
+      '--shell=bash',
+      '--warmup', '3',
+      '--runs', String(runs),
+      '--prepare', fresh,
+      '--export-json', json,
+      '-n', 'git-flow AVH', `cd ${repo} && git flow feature start X >/dev/null && git flow feature finish X >/dev/null`,
+      '-n', 'slipway CLI', `node ${cli} -C ${repo} flow feature start X >/dev/null && node ${cli} -C ${repo} flow feature finish X >/dev/null`,
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'], env },
+  );
+  if (hf.status !== 0) process.exit(hf.status ?? 1);
+  const results = JSON.parse(readFileSync(json, 'utf8')).results;
+  const avhMs = results[0].mean * 1000;
+  const cliMs = results[1].mean * 1000;
+
+  // In-process: the engine the editor holds, over the same adapter, on fresh copies (copying is not timed).
+  const { GitFlowEngine } = require(join(repoRoot, 'out', 'src', 'core', 'gitflow', 'engine.js'));
+  const { gitPort } = require(join(repoRoot, 'out', 'src', 'adapters', 'git.js'));
+  const times = [];
+  for (let i = 0; i < runs + 3; i++) {
+    rmSync(repo, { recursive: true, force: true });
+    cpSync(template, repo, { recursive: true });
+    const engine = new GitFlowEngine(gitPort(repo, { env }));
+    const t0 = process.hrtime.bigint();
+    await engine.start('feature', 'X');
+    await engine.finish('feature', 'X');
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (i >= 3) times.push(ms); // the first runs warm up the JIT and the page cache
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  const engineMs = times.reduce((a, b) => a + b, 0) / times.length;
+  const median = sorted[Math.floor(sorted.length / 2)];
+  const branches = execFileSync('git', ['for-each-ref', '--format=%(refname:short)', 'refs/heads'], { cwd: repo, encoding: 'utf8' }).trim().split('\n');
+  if (branches.includes('feature/X')) throw new Error('the in-process finish left feature/X behind');
+
+  console.log(`\nfeature start X + finish X (${runs} runs each)`);
+  console.log(`  git-flow AVH           ${avhMs.toFixed(1)} ms`);
+  console.log(`  slipway CLI            ${cliMs.toFixed(1)} ms   → ${(avhMs / cliMs).toFixed(2)}× faster than AVH (goal ≥ 2×)`);
+  console.log(`  slipway in-process     ${engineMs.toFixed(1)} ms (median ${median.toFixed(1)})   → ${(avhMs / engineMs).toFixed(2)}× faster than AVH (goal ≥ 8×)`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

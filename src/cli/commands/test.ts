@@ -1,0 +1,60 @@
+import { parseArgs } from 'node:util';
+import { createBuildAdapters } from '../../adapters/build/index';
+import { testWorkspace } from '../../adapters/build/workflows';
+import { environmentMessage, environmentStage } from '../../core/build/integrationRun';
+import { SlipwayError } from '../../core/errors';
+import { formatDuration } from '../../core/run/format';
+import { emit, type CliContext } from '../context';
+import { usageError } from '../parse';
+import { printedRunEvents } from '../runPrinter';
+
+const HELP = `Usage: slipway test integration [--parallel N] [--image IMAGE] [--json]
+
+Brings up the compose environment of slipway.yml (integration: compose, test) under a unique project name,
+waits until the app is ready, runs the test service and takes its exit code as the verdict, then always tears
+the environment down (down -v). --parallel N runs N isolated environments at once (own project, network and
+host ports). The app image is handed to compose as SLIPWAY_IMAGE (default: the image \`slipway package\` tags).
+`;
+
+export async function run(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = usageError(() =>
+    parseArgs({
+      args,
+      options: { help: { type: 'boolean', short: 'h' }, parallel: { type: 'string', short: 'p' }, image: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    }),
+  );
+  if (values.help) {
+    ctx.out(HELP);
+    return 0;
+  }
+  if (positionals[0] !== 'integration' || positionals.length > 1) {
+    throw new SlipwayError('usage', positionals.length === 0 ? 'Missing test kind' : `Unknown test kind "${positionals.join(' ')}"`, {
+      hint: 'Use `slipway test integration [--parallel N]`',
+    });
+  }
+  let parallel: number | undefined;
+  if (values.parallel !== undefined) {
+    parallel = Number(values.parallel);
+    if (!/^\d+$/.test(values.parallel)) throw new SlipwayError('usage', `--parallel needs a whole number, not "${values.parallel}"`);
+  }
+  const result = await testWorkspace(createBuildAdapters(ctx.env), {
+    workspaceDir: ctx.cwd,
+    events: printedRunEvents(ctx, { prefixLogs: (parallel ?? 1) > 1 }),
+    signal: ctx.signal,
+    ...(parallel !== undefined ? { parallel } : {}),
+    ...(values.image !== undefined ? { image: values.image } : {}),
+  });
+  emit(ctx, result, () =>
+    result.environments
+      .map((e) => {
+        const name = environmentStage(e.index, result.environments.length);
+        const why = environmentMessage(e);
+        return `${e.verdict === 'passed' ? 'PASS' : e.verdict === 'cancelled' ? 'CANCELLED' : 'FAIL'}  ${name} (${e.testService}, ${formatDuration(e.durationMs)})${why ? `: ${why}` : ''}`;
+      })
+      .join('\n'),
+  );
+  for (const e of result.environments) if (e.error?.hint) ctx.err(`hint: ${e.error.hint}\n`);
+  return result.exitCode;
+}

@@ -1,0 +1,114 @@
+import { LineCounter, parseDocument, stringify } from 'yaml';
+import { SlipwayError } from '../errors';
+
+/** What an integration run needs to know about a compose file. */
+export interface ComposeModel {
+  readonly services: readonly string[];
+  /** depends_on of each service, in file order. */
+  readonly dependsOn: Readonly<Record<string, readonly string[]>>;
+  /** Variables used in `ports:` host parts (e.g. APP_PORT in "127.0.0.1:${APP_PORT:-18090}:3000"). */
+  readonly portVariables: readonly string[];
+  /** Top-level named volumes and networks that compose creates (not external). */
+  readonly volumes: readonly string[];
+  readonly networks: readonly string[];
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function variablesIn(text: string): string[] {
+  const names: string[] = [];
+  for (const m of text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|\$([A-Za-z_][A-Za-z0-9_]*)/g)) names.push((m[1] ?? m[2])!);
+  return names;
+}
+
+/** Parses a compose file's text; YAML errors carry line:column like slipway.yml errors do. */
+export function parseComposeModel(text: string, file: string): ComposeModel {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const pos = lineCounter.linePos(e.pos[0]);
+    throw new SlipwayError('config', `${file}:${pos.line}:${pos.col}: ${e.message.split('\n')[0]}`, {
+      hint: `Fix the YAML in ${file}`,
+      details: { file, line: pos.line, column: pos.col },
+    });
+  }
+  const root = doc.toJS() as unknown;
+  if (!isRecord(root) || !isRecord(root['services'])) {
+    throw new SlipwayError('config', `${file} has no services`, { hint: 'A compose file needs a services: mapping', details: { file } });
+  }
+  const servicesMap = root['services'];
+  const services = Object.keys(servicesMap);
+  const dependsOn: Record<string, string[]> = {};
+  const portVariables = new Set<string>();
+  for (const name of services) {
+    const svc = servicesMap[name];
+    const deps = isRecord(svc) ? svc['depends_on'] : undefined;
+    dependsOn[name] = Array.isArray(deps) ? deps.map(String) : isRecord(deps) ? Object.keys(deps) : [];
+    const ports = isRecord(svc) ? svc['ports'] : undefined;
+    if (Array.isArray(ports)) {
+      for (const p of ports) {
+        if (typeof p === 'string' || typeof p === 'number') {
+          // Only the host part (everything before the last ":") names host ports.
+          const s = String(p);
+          const hostPart = s.includes(':') ? s.slice(0, s.lastIndexOf(':')) : '';
+          variablesIn(hostPart).forEach((v) => portVariables.add(v));
+        } else if (isRecord(p) && typeof p['published'] === 'string') {
+          variablesIn(p['published']).forEach((v) => portVariables.add(v));
+        }
+      }
+    }
+  }
+  const named = (key: string): string[] => {
+    const section = root[key];
+    if (!isRecord(section)) return [];
+    return Object.entries(section)
+      .filter(([, v]) => !(isRecord(v) && (v['external'] === true || isRecord(v['external']))))
+      .map(([k]) => k);
+  };
+  return { services, dependsOn, portVariables: [...portVariables], volumes: named('volumes'), networks: named('networks') };
+}
+
+/** The service to wait for: configured, else the first service the test service depends on. */
+export function readinessService(model: ComposeModel, test: string, configured: string | undefined, file: string): string | undefined {
+  if (!model.services.includes(test)) {
+    throw new SlipwayError('config', `The test service "${test}" is not defined in ${file}`, {
+      hint: `Set integration.test in slipway.yml to one of: ${model.services.join(', ')}`,
+    });
+  }
+  if (configured) {
+    if (!model.services.includes(configured)) {
+      throw new SlipwayError('config', `The app service "${configured}" is not defined in ${file}`, {
+        hint: `Set integration.app in slipway.yml to one of: ${model.services.join(', ')}`,
+      });
+    }
+    return configured;
+  }
+  return model.dependsOn[test]?.[0];
+}
+
+/**
+ * A compose override file that puts the run's labels on every service, the default network, and the named
+ * networks and volumes, so teardown and the janitor can find everything by label.
+ */
+export function labelOverride(model: ComposeModel, labels: Readonly<Record<string, string>>, version = '3.8'): string {
+  const services: Record<string, unknown> = {};
+  for (const s of model.services) services[s] = { labels: { ...labels } };
+  const networks: Record<string, unknown> = { default: { labels: { ...labels } } };
+  for (const n of model.networks) networks[n] = { labels: { ...labels } };
+  const override: Record<string, unknown> = { version, services, networks };
+  if (model.volumes.length > 0) {
+    const volumes: Record<string, unknown> = {};
+    for (const v of model.volumes) volumes[v] = { labels: { ...labels } };
+    override['volumes'] = volumes;
+  }
+  return stringify(override);
+}
+
+/** The compose file's `version:` (override files must use a compatible one). */
+export function composeVersion(text: string): string | undefined {
+  const m = /^version:\s*["']?([0-9.]+)["']?\s*$/m.exec(text);
+  return m?.[1];
+}

@@ -1,0 +1,83 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { FlowOutcome } from '../../src/core/gitflow/engine';
+import type { SlipwayApi } from '../../src/extension';
+import type { FlowNode } from '../../src/vscode/gitflow/tree';
+
+/**
+ * Git Flow in a real extension host. The workspace is a temp git copy of test/fixtures/go-auth with one commit on
+ * master and git-flow not initialised; these tests initialise it and change it, in order.
+ */
+describe('Git Flow view and commands in the extension host', function () {
+  this.timeout(60_000);
+  let api: SlipwayApi;
+  let root: string;
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' });
+  const labels = async (nodes: FlowNode[]) => nodes.map((n) => String(api.gitFlow!.view.getTreeItem(n).label));
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<SlipwayApi>('slipway.slipway');
+    assert.ok(extension, 'slipway.slipway is not loaded');
+    api = await extension.activate();
+    assert.ok(api.gitFlow, 'the extension exposes no gitFlow API');
+    root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+  });
+
+  it('shows nothing (so the welcome view offers Initialize Git Flow) while the repository has no git-flow config', async () => {
+    await api.gitFlow!.refresh();
+    assert.deepEqual(await api.gitFlow!.view.getChildren(), []);
+  });
+
+  it('Initialize Git Flow with arguments writes the AVH config without prompting', async () => {
+    const outcome = await vscode.commands.executeCommand<FlowOutcome>('slipway.flow.init', { defaults: true, folder: root });
+    assert.ok(outcome, 'slipway.flow.init returned nothing (see the notification for its error)');
+    assert.equal(git('config', 'gitflow.branch.develop').trim(), 'develop');
+    assert.equal(git('config', 'gitflow.prefix.feature').trim(), 'feature/');
+    assert.equal(git('symbolic-ref', '--short', 'HEAD').trim(), 'develop');
+  });
+
+  it('lists the five groups and the branches of each, the current one marked', async () => {
+    await vscode.commands.executeCommand('slipway.flow.feature.start', 'login', undefined, { folder: root });
+    git('branch', 'feature/logout', 'develop');
+    await api.gitFlow!.refresh();
+    const groups = await api.gitFlow!.view.getChildren();
+    assert.deepEqual(await labels(groups), ['Features', 'Bugfixes', 'Releases', 'Hotfixes', 'Support']);
+    const features = await api.gitFlow!.view.getChildren(groups[0]);
+    assert.deepEqual(await labels(features), ['login', 'logout']);
+    const login = api.gitFlow!.view.getTreeItem(features[0]!);
+    assert.match(String(login.description), /current/);
+    assert.equal(login.contextValue, 'gitflowBranch.feature.current.local');
+    assert.equal(api.gitFlow!.view.getTreeItem(features[1]!).contextValue, 'gitflowBranch.feature.other.local');
+  });
+
+  it('finishing a feature through its command merges it into develop, deletes it and updates the view', async () => {
+    writeFileSync(join(root, 'login.go'), 'package main\n');
+    git('add', 'login.go');
+    git('commit', '-q', '-m', 'Add login');
+    const tip = git('rev-parse', 'HEAD').trim();
+    const outcome = await vscode.commands.executeCommand<FlowOutcome>('slipway.flow.feature.finish', 'login', { folder: root });
+    assert.ok(outcome, 'slipway.flow.feature.finish returned nothing (see the notification for its error)');
+    assert.equal(outcome.currentBranch, 'develop');
+    assert.equal(git('rev-parse', 'develop').trim(), tip);
+    assert.equal(git('symbolic-ref', '--short', 'HEAD').trim(), 'develop');
+    assert.equal(git('branch', '--list', 'feature/login').trim(), '');
+    const groups = await api.gitFlow!.view.getChildren();
+    assert.deepEqual(await labels(await api.gitFlow!.view.getChildren(groups[0])), ['logout']);
+  });
+
+  it('Delete from the view never deletes an unmerged branch when called with a name (no -f)', async () => {
+    await vscode.commands.executeCommand('slipway.flow.feature.start', 'risky', undefined, { folder: root });
+    writeFileSync(join(root, 'risky.go'), 'package main\n');
+    git('add', 'risky.go');
+    git('commit', '-q', '-m', 'Risky work');
+    const result = await vscode.commands.executeCommand('slipway.flow.delete', 'risky', { folder: root, type: 'feature' });
+    assert.equal(result, undefined);
+    assert.notEqual(git('branch', '--list', 'feature/risky').trim(), '');
+    git('checkout', '-q', 'develop');
+    await vscode.commands.executeCommand('slipway.flow.delete', 'risky', { folder: root, type: 'feature', force: true });
+    assert.equal(git('branch', '--list', 'feature/risky').trim(), '');
+  });
+});
