@@ -44,6 +44,7 @@ export function pipelineViewState(input: {
   mode: PipelineMode;
   busy: boolean;
   current?: PipelineRunView;
+  /** Newest first (as RunHistoryStore.recent returns them). */
   history: readonly PipelineRunRecord[];
   error?: string;
 }): PipelineViewState {

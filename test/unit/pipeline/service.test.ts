@@ -58,7 +58,7 @@ describe('pipeline service (run, record, resume)', () => {
     assert.deepEqual(deployed, [`localhost:5000/go-auth@sha256:${'b'.repeat(64)} confirmed=true`]);
     assert.equal(history.records.length, 2);
 
-    const state = pipelineViewState({ mode: 'delivery', busy: false, history: history.records });
+    const state = pipelineViewState({ mode: 'delivery', busy: false, history: await history.recent() });
     assert.equal(state.run!.runId, 'two', 'the view shows the newest run when none is live');
     assert.equal(state.run!.fromHistory, true);
     assert.equal(state.awaitingApproval, false);
