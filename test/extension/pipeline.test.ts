@@ -26,7 +26,31 @@ async function rendered(ok: (r: NonNullable<ViewProbe['rendered']>) => boolean, 
   assert.fail(`the Pipeline view did not render ${what}; last rendered: ${JSON.stringify(last?.rendered)}`);
 }
 
-describe('Pipeline view in a real VS Code extension host', () => {
+const IMAGE = `slipway-ext-pipeline-${process.pid}`;
+const CONFIG = `version: 1
+build:
+  image: slipway-rig/node:20
+  steps:
+    - { name: deps, run: node scripts/deps.js }
+    - { name: fmt, run: node scripts/fmt.js }
+    - { name: test, run: node --test test/unit/ }
+    - { name: compile, run: node scripts/compile.js }
+package:
+  image: ${IMAGE}
+integration:
+  compose: docker-compose.test.yml
+  test: tests
+  app: app
+deploy:
+  service: go-auth
+  registry: localhost:5000
+pipeline:
+  mode: delivery
+  stages: [checkout, unit-tests, build, deploy-staging, functional-tests, deploy-production]
+`;
+
+describe('Pipeline view in a real VS Code extension host', function () {
+  this.timeout(240_000);
   const folder = () => vscode.workspace.workspaceFolders![0]!.uri.fsPath;
   const git = (...args: string[]) => execFileSync('git', args, { cwd: folder(), encoding: 'utf8' }).trim();
   let original: string;
@@ -39,14 +63,16 @@ describe('Pipeline view in a real VS Code extension host', () => {
       git('-c', 'user.email=test@example.com', '-c', 'user.name=Test', 'stash', 'push', '-q', '-u', '-m', 'pipeline-test');
       stashed = true;
     }
-    // A pipeline whose first stage needs no Docker and whose production deploy fails fast (no production cluster):
-    // the test is about the view and the approval, not about deploying.
-    writeFileSync(join(folder(), 'slipway.yml'), 'version: 1\ndeploy: { service: go-auth, registry: localhost:5000 }\npipeline:\n  mode: delivery\n  stages: [checkout, deploy-production]\n');
+    // The fixture's real build, package, staging and functional tests on the local engine, then the production deploy,
+    // which waits for approval and, with no production cluster configured here, fails fast once approved: the test is
+    // about the view and the approval, not about deploying (the integration suite deploys).
+    writeFileSync(join(folder(), 'slipway.yml'), CONFIG);
     git('add', 'slipway.yml');
     git('-c', 'user.email=test@example.com', '-c', 'user.name=Test', 'commit', '-qm', 'pipeline test config', '--allow-empty');
   });
 
   after(() => {
+    execFileSync('docker', ['rmi', '-f', `${IMAGE}:develop`, `localhost:5000/${IMAGE}:develop`], { stdio: 'ignore' });
     git('reset', '-q', '--hard', original);
     if (stashed) git('stash', 'pop', '-q');
   });
@@ -65,16 +91,25 @@ describe('Pipeline view in a real VS Code extension host', () => {
     const paused = await vscode.commands.executeCommand<PipelineRunView>('slipway.pipeline.run', { mode: 'delivery' });
     assert.equal(paused.status, 'paused', `run ended ${paused.status}: ${paused.reason ?? ''}`);
     const before = await rendered((r) => r.buttons.includes('Deploy to Production'), 'the paused run with its Deploy to Production button');
-    assert.deepEqual(before.stages, ['checkout:passed', 'deploy-production:paused-for-approval']);
+    assert.deepEqual(before.stages, ['checkout:passed', 'unit-tests:passed', 'build:passed', 'deploy-staging:passed', 'functional-tests:passed', 'deploy-production:paused-for-approval']);
+    assert.match(paused.artifacts.image ?? '', new RegExp(`^localhost:5000/${IMAGE}@sha256:[0-9a-f]{64}$`), 'the build stage pushed the image by digest');
     assert.ok(before.buttons.includes('Re-run from here'));
+    // The picture for the README: the Pipeline view alone in the sidebar, no panel or notifications over it.
     await vscode.commands.executeCommand('workbench.action.closePanel');
     await vscode.commands.executeCommand('notifications.clearAll');
+    await vscode.commands.executeCommand('slipway.gitflow.removeView');
+    await vscode.commands.executeCommand('slipway.clusters.removeView');
+    await sleep(500);
     await takeScreenshot('pipeline');
+    await vscode.commands.executeCommand('slipway.gitflow.focus');
+    await vscode.commands.executeCommand('slipway.clusters.focus');
+    await vscode.commands.executeCommand('slipway.pipeline.focus');
 
     const resumed = await vscode.commands.executeCommand<PipelineRunView>('slipway.pipeline.approve', { yes: true });
     const deploy = resumed.stages.find((s) => s.id === 'deploy-production')!;
     assert.notEqual(deploy.state, 'paused-for-approval');
     assert.equal(resumed.stages.find((s) => s.id === 'checkout')!.state, 'skipped', 'the resumed run starts at deploy-production');
+    assert.equal(resumed.artifacts.image, paused.artifacts.image, 'the resumed run deploys what the paused run pushed');
     // No production cluster in this workspace: the deploy itself fails, which proves it ran.
     assert.equal(deploy.state, 'failed');
     assert.match(resumed.reason ?? '', /No cluster with role production/);
@@ -88,7 +123,7 @@ describe('Pipeline view in a real VS Code extension host', () => {
   it('opens a stage log as a slipway-log document', async () => {
     const doc = await vscode.commands.executeCommand<vscode.TextDocument>('slipway.pipeline.openLog', 'deploy-production');
     assert.equal(doc.languageId, 'slipway-log');
-    assert.match(doc.getText(), /^==> \[2\/2\] deploy-production: Deploy to production$/m);
+    assert.match(doc.getText(), /^==> \[6\/6\] deploy-production: Deploy to production$/m);
     assert.match(doc.getText(), /^FAIL deploy-production .*No cluster with role production/m);
   });
 });
