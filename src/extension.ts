@@ -17,6 +17,23 @@ import { registerCommand } from './vscode/common/commands';
 import { GitFlowEngine } from './core/gitflow/engine';
 import { findGitDir, gitPort } from './adapters/git';
 import { activateGitFlow, type GitFlowApi } from './vscode/gitflow';
+import { ClusterWatcher } from './adapters/docker/clusterWatcher';
+import { SwarmCluster } from './adapters/docker/swarm';
+import { loadClusterTargets, registryLookup } from './adapters/docker/swarmClusters';
+import { gitTags } from './adapters/gitTags';
+import { RegistryClient } from './adapters/registry';
+import { parseClusterList } from './core/swarm/clusters';
+import { activateSwarm } from './vscode/swarm';
+import type { ImageRef } from './core/swarm/imageRef';
+import { SlipwayError } from './core/errors';
+
+/** Tags come only from a registry the image names (host[:port]/path); Slipway never guesses a public registry. */
+function listRegistryTags(ref: ImageRef): Promise<string[]> {
+  if (!ref.registry) {
+    return Promise.reject(new SlipwayError('notFound', `${ref.repository} names no registry`, { hint: 'Use an image in a registry (host:port/name) to pick from its tags' }));
+  }
+  return new RegistryClient(ref.registry).tags(ref.path);
+}
 
 export interface SlipwayApi {
   readonly version: string;
@@ -36,6 +53,16 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
     package: (o) => packageWorkspace(buildAdapters, o),
     integration: (o) => testWorkspace(buildAdapters, o),
     reap: () => buildAdapters.reap(),
+  });
+  activateSwarm(context, {
+    // slipway.yml only: the setting is merged by the view (SLIPWAY_CLUSTERS is the CLI's equivalent of the setting).
+    clustersFromWorkspace: (dir) => loadClusterTargets(dir, {}),
+    clustersFromSettings: (value) => parseClusterList(value, 'settings'),
+    connect: (cluster) => SwarmCluster.connect(cluster),
+    watch: (client, options) => new ClusterWatcher(client, options),
+    registryFor: registryLookup(),
+    registryTags: (ref) => listRegistryTags(ref),
+    gitTags,
   });
   activatePipeline(context, {
     runPipeline: (request) => runPipelineFor({ ...request, toolkit: createPipelineToolkit(process.env, buildAdapters) }),

@@ -42,6 +42,30 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => require('./commands/test') as CliCommand,
   },
   {
+    name: 'swarm',
+    usage: 'slipway swarm clusters|nodes|services|tasks SERVICE [--cluster NAME]',
+    summary: 'clusters, nodes, services (versions across clusters) and tasks',
+    load: () => require('./commands/swarm') as CliCommand,
+  },
+  {
+    name: 'deploy',
+    usage: 'slipway deploy SERVICE VERSION --cluster NAME [--yes]',
+    summary: 'rolling update to a version, followed task by task',
+    load: () => require('./commands/deploy') as CliCommand,
+  },
+  {
+    name: 'rollback',
+    usage: 'slipway rollback SERVICE --cluster NAME',
+    summary: "Swarm rollback to the service's previous version",
+    load: () => require('./commands/rollback') as CliCommand,
+  },
+  {
+    name: 'promote',
+    usage: 'slipway promote SERVICE --from NAME --to NAME [--yes]',
+    summary: 'deploy the exact digest running on one cluster to another',
+    load: () => require('./commands/promote') as CliCommand,
+  },
+  {
     name: 'pipeline',
     usage: 'slipway pipeline [--from S] [--to S] [--mode M] [--yes] | runs',
     summary: 'run the nine CD stages in order; list recent runs',

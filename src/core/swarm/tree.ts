@@ -1,0 +1,216 @@
+/**
+ * The Swarm Clusters tree as plain data: Cluster → Nodes / Services → tasks, plus an error item for a cluster that
+ * cannot be read. The VS Code provider only maps these to TreeItems, so everything here is tested without the UI.
+ */
+import { shortDigest } from './imageRef';
+import type { ClusterState, ClusterTarget, SwarmNode, SwarmService, SwarmTask } from './model';
+import { tasksOf } from './model';
+import { describeUpdateState } from './updateState';
+import { describeDifferences, type OtherClusterVersion, type VersionDifferences } from './versions';
+
+export type TreeNodeKind = 'cluster' | 'clusterError' | 'nodes' | 'services' | 'node' | 'service' | 'task' | 'info';
+
+export interface TreeNodeModel {
+  /** Stable across refreshes so the view keeps expansion and selection. */
+  readonly id: string;
+  readonly kind: TreeNodeKind;
+  readonly label: string;
+  readonly description?: string;
+  readonly tooltip?: string;
+  /** Space-separated tokens matched by package.json menus (`viewItem =~ /\bservice\b/`). */
+  readonly contextValue: string;
+  /** Codicon id; a `:color` suffix names a theme color (`warning:list.warningForeground`). */
+  readonly icon: string;
+  readonly collapsible: 'none' | 'collapsed' | 'expanded';
+  readonly cluster: string;
+  readonly serviceName?: string;
+  readonly nodeId?: string;
+  readonly taskId?: string;
+  readonly children: readonly TreeNodeModel[];
+}
+
+function taskName(task: SwarmTask): string {
+  return task.slot !== undefined ? `${task.serviceName}.${task.slot}` : `${task.serviceName}.${task.nodeId}`;
+}
+
+function taskItem(cluster: string, task: SwarmTask): TreeNodeModel {
+  const current = task.desiredState === 'running' || task.desiredState === 'ready';
+  const state = task.state === task.desiredState ? task.state : `${task.state} → ${task.desiredState}`;
+  const failed = task.state === 'failed' || task.state === 'rejected';
+  const parts = [task.nodeHostname || task.nodeId.slice(0, 12), state, task.version, task.error ?? ''];
+  return {
+    id: `${cluster}/task/${task.id}`,
+    kind: 'task',
+    label: current ? taskName(task) : `\\_ ${taskName(task)}`,
+    description: parts.filter((p) => p.length > 0).join(' · '),
+    tooltip: [`Task ${task.id}`, `Image: ${task.imageText}`, `Node: ${task.nodeHostname} (${task.nodeId})`, `State: ${task.state} (desired ${task.desiredState})`, task.message ? `Message: ${task.message}` : '', task.error ? `Error: ${task.error}` : '', task.updatedAt ? `Updated: ${task.updatedAt}` : '']
+      .filter((l) => l.length > 0)
+      .join('\n'),
+    contextValue: 'task',
+    icon: failed ? 'error:errorForeground' : task.state === 'running' ? 'pass:testing.iconPassed' : current ? 'loading~spin' : 'circle-outline',
+    collapsible: 'none',
+    cluster,
+    serviceName: task.serviceName,
+    nodeId: task.nodeId,
+    taskId: task.id,
+    children: [],
+  };
+}
+
+export function serviceDescription(service: SwarmService): string {
+  return [
+    service.version,
+    shortDigest(service.digest),
+    `${service.runningTasks}/${service.desiredTasks}`,
+    service.mode,
+    describeUpdateState(service.updateState),
+  ]
+    .filter((p) => p.length > 0)
+    .join(' · ');
+}
+
+function serviceItem(cluster: ClusterTarget, service: SwarmService, tasks: readonly SwarmTask[], others: readonly OtherClusterVersion[] | undefined, hasProduction: boolean): TreeNodeModel {
+  const tokens = ['service'];
+  if (service.canRollBack) tokens.push('canRollBack');
+  if (service.digest) tokens.push('hasDigest');
+  if (others && others.length > 0) tokens.push('versionDiffers');
+  if (cluster.role !== 'production' && hasProduction) tokens.push('promotable');
+  const differs = others && others.length > 0;
+  const tooltip = [
+    `${service.name} on ${cluster.name}`,
+    `Image: ${service.imageText}`,
+    `Version: ${service.version}${service.digest ? ` (${service.digest})` : ''}`,
+    `Replicas: ${service.runningTasks}/${service.desiredTasks} running (${service.mode})`,
+    service.constraints.length > 0 ? `Placement: ${service.constraints.join(', ')}` : '',
+    service.updateState ? `Update: ${describeUpdateState(service.updateState)}` : '',
+    differs ? `Differs from other clusters:\n${describeDifferences(others)}` : '',
+  ]
+    .filter((l) => l.length > 0)
+    .join('\n');
+  const updating = service.updateState?.inProgress === true;
+  const failed = service.updateState?.failed === true;
+  return {
+    id: `${cluster.name}/service/${service.id}`,
+    kind: 'service',
+    label: service.name,
+    description: (differs ? '≠ ' : '') + serviceDescription(service),
+    tooltip,
+    contextValue: tokens.join(' '),
+    icon: updating ? 'sync~spin' : failed ? 'warning:list.warningForeground' : differs ? 'diff:list.warningForeground' : service.runningTasks < service.desiredTasks ? 'circle-large-outline' : 'package',
+    collapsible: 'collapsed',
+    cluster: cluster.name,
+    serviceName: service.name,
+    children: tasks.map((t) => taskItem(cluster.name, t)),
+  };
+}
+
+function nodeLabels(node: SwarmNode): string {
+  return Object.entries(node.labels)
+    .map(([k, v]) => (v === '' ? k : `${k}=${v}`))
+    .join(', ');
+}
+
+function nodeItem(cluster: string, node: SwarmNode): TreeNodeModel {
+  const role = node.role === 'manager' ? (node.leader ? 'manager (leader)' : 'manager') : 'worker';
+  const labels = nodeLabels(node);
+  return {
+    id: `${cluster}/node/${node.id}`,
+    kind: 'node',
+    label: node.hostname || node.id.slice(0, 12),
+    description: [role, node.availability, node.status, labels].filter((p) => p.length > 0).join(' · '),
+    tooltip: [`Node ${node.id}`, `Address: ${node.address}`, `Engine: ${node.engineVersion}`, `Labels: ${labels || '(none)'}`].join('\n'),
+    contextValue: Object.keys(node.labels).length > 0 ? 'node hasLabels' : 'node',
+    icon: node.status === 'ready' ? 'server' : 'server-process:errorForeground',
+    collapsible: 'none',
+    cluster,
+    nodeId: node.id,
+    children: [],
+  };
+}
+
+function roleText(role: ClusterTarget['role']): string {
+  return role === 'production' ? 'production' : role;
+}
+
+export function buildClusterTree(states: readonly ClusterState[], differences: VersionDifferences = new Map()): TreeNodeModel[] {
+  const hasProduction = states.some((s) => s.cluster.role === 'production');
+  return states.map((state): TreeNodeModel => {
+    const c = state.cluster;
+    if (state.kind === 'loading') {
+      return { id: `${c.name}`, kind: 'cluster', label: c.name, description: `${roleText(c.role)} · loading…`, contextValue: 'cluster', icon: 'loading~spin', collapsible: 'collapsed', cluster: c.name, children: [] };
+    }
+    if (state.kind === 'error') {
+      const info: TreeNodeModel = {
+        id: `${c.name}/error`,
+        kind: 'info',
+        label: state.error.message,
+        description: state.error.hint,
+        tooltip: [state.error.message, state.error.hint ?? ''].join('\n').trim(),
+        contextValue: 'clusterErrorDetail',
+        icon: 'info',
+        collapsible: 'none',
+        cluster: c.name,
+        children: [],
+      };
+      return {
+        id: `${c.name}`,
+        kind: 'clusterError',
+        label: c.name,
+        description: `${roleText(c.role)} · ${state.error.kind === 'unreachable' ? 'unreachable' : 'error'}`,
+        tooltip: `${state.error.message}${state.error.hint ? `\n${state.error.hint}` : ''}`,
+        contextValue: 'clusterError',
+        icon: 'error:errorForeground',
+        collapsible: 'expanded',
+        cluster: c.name,
+        children: [info],
+      };
+    }
+    const snap = state.snapshot;
+    const diffs = differences.get(c.name);
+    const nodes: TreeNodeModel = {
+      id: `${c.name}/nodes`,
+      kind: 'nodes',
+      label: 'Nodes',
+      description: String(snap.nodes.length),
+      contextValue: 'nodes',
+      icon: 'server-environment',
+      collapsible: 'collapsed',
+      cluster: c.name,
+      children: snap.nodes.map((n) => nodeItem(c.name, n)),
+    };
+    const services: TreeNodeModel = {
+      id: `${c.name}/services`,
+      kind: 'services',
+      label: 'Services',
+      description: String(snap.services.length),
+      contextValue: 'services',
+      icon: 'layers',
+      collapsible: 'expanded',
+      cluster: c.name,
+      children: snap.services.map((s) => serviceItem(c, s, tasksOf(snap, s.id), diffs?.get(s.name), hasProduction)),
+    };
+    const updating = snap.services.filter((s) => s.updateState?.inProgress).length;
+    return {
+      id: `${c.name}`,
+      kind: 'cluster',
+      label: c.name,
+      description: [roleText(c.role), `${snap.nodes.length} node${snap.nodes.length === 1 ? '' : 's'}`, `${snap.services.length} service${snap.services.length === 1 ? '' : 's'}`, updating > 0 ? `${updating} updating` : ''].filter((p) => p.length > 0).join(' · '),
+      tooltip: `${c.name} (${c.role})\n${c.host ?? (c.context ? `context ${c.context}` : '')}`,
+      contextValue: c.role === 'production' ? 'cluster production' : 'cluster',
+      icon: c.role === 'production' ? 'shield' : 'cloud',
+      collapsible: 'expanded',
+      cluster: c.name,
+      children: [nodes, services],
+    };
+  });
+}
+
+/** Depth-first lookup by id (commands receive tree nodes; tests look items up). */
+export function findTreeNode(roots: readonly TreeNodeModel[], predicate: (n: TreeNodeModel) => boolean): TreeNodeModel | undefined {
+  for (const n of roots) {
+    if (predicate(n)) return n;
+    const hit = findTreeNode(n.children, predicate);
+    if (hit) return hit;
+  }
+  return undefined;
+}

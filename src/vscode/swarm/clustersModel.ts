@@ -1,0 +1,103 @@
+/**
+ * The clusters the view shows: one watcher per configured cluster (events → debounced refresh), their latest
+ * states, and the tree built from them. A cluster that fails stays an error item; the others keep refreshing.
+ */
+import * as vscode from 'vscode';
+import type { ClusterWatcher } from '../../adapters/docker/clusterWatcher';
+import type { SwarmCluster } from '../../adapters/docker/swarm';
+import { toSlipwayError, SlipwayError } from '../../core/errors';
+import type { ClusterSnapshot, ClusterState, ClusterTarget } from '../../core/swarm/model';
+import { buildClusterTree, type TreeNodeModel } from '../../core/swarm/tree';
+import { compareVersions } from '../../core/swarm/versions';
+import type { SwarmServices } from './services';
+
+interface Entry {
+  readonly cluster: ClusterTarget;
+  readonly client: SwarmCluster | undefined;
+  readonly watcher: ClusterWatcher | undefined;
+  state: ClusterState;
+}
+
+export class ClustersModel implements vscode.Disposable {
+  private entries: Entry[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private tree: TreeNodeModel[] = [];
+
+  constructor(private readonly services: SwarmServices) {}
+
+  get clusters(): readonly ClusterTarget[] {
+    return this.entries.map((e) => e.cluster);
+  }
+
+  get roots(): readonly TreeNodeModel[] {
+    return this.tree;
+  }
+
+  /** Replaces the cluster list (settings or slipway.yml changed): old watchers stop, new ones start. */
+  setClusters(clusters: readonly ClusterTarget[]): void {
+    this.disposeEntries();
+    this.entries = clusters.map((cluster) => {
+      let client: SwarmCluster | undefined;
+      let state: ClusterState = { kind: 'loading', cluster };
+      try {
+        client = this.services.connect(cluster);
+      } catch (e) {
+        const err = toSlipwayError(e, 'config');
+        state = { kind: 'error', cluster, error: { kind: err.kind, message: err.message, hint: err.hint } };
+      }
+      const entry: Entry = { cluster, client, watcher: undefined, state };
+      if (client) {
+        const watcher = this.services.watch(client, {
+          onState: (s) => {
+            entry.state = s;
+            this.rebuild();
+          },
+        });
+        (entry as { watcher: ClusterWatcher | undefined }).watcher = watcher;
+        watcher.start();
+      }
+      return entry;
+    });
+    vscode.commands.executeCommand('setContext', 'slipway.clusters.configured', this.entries.length > 0).then(undefined, () => undefined);
+    this.rebuild();
+  }
+
+  /** Refreshes one cluster (or all) at once and waits for the answer. */
+  async refresh(cluster?: string): Promise<void> {
+    await Promise.all(this.entries.filter((e) => cluster === undefined || e.cluster.name === cluster).map((e) => e.watcher?.refresh('manual')));
+  }
+
+  client(cluster: string): SwarmCluster {
+    const e = this.entries.find((x) => x.cluster.name === cluster);
+    if (!e) throw new SlipwayError('notFound', `Unknown cluster "${cluster}"`, { hint: `Known clusters: ${this.entries.map((x) => x.cluster.name).join(', ') || 'none'}` });
+    if (!e.client) throw new SlipwayError('config', e.state.kind === 'error' ? e.state.error.message : `Cluster "${cluster}" cannot be reached`);
+    return e.client;
+  }
+
+  state(cluster: string): ClusterState | undefined {
+    return this.entries.find((x) => x.cluster.name === cluster)?.state;
+  }
+
+  snapshot(cluster: string): ClusterSnapshot | undefined {
+    const s = this.state(cluster);
+    return s?.kind === 'ok' ? s.snapshot : undefined;
+  }
+
+  private rebuild(): void {
+    const states = this.entries.map((e) => e.state);
+    const snapshots = states.flatMap((s) => (s.kind === 'ok' ? [s.snapshot] : []));
+    this.tree = buildClusterTree(states, compareVersions(snapshots));
+    this.changed.fire();
+  }
+
+  private disposeEntries(): void {
+    for (const e of this.entries) e.watcher?.dispose();
+    this.entries = [];
+  }
+
+  dispose(): void {
+    this.disposeEntries();
+    this.changed.dispose();
+  }
+}
