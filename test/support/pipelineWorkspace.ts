@@ -118,7 +118,17 @@ ${stages ? `  stages: [${stages.join(', ')}]\n` : ''}`,
       return dockerOk(hosts[cluster], ['service', 'inspect', '--format', '{{.Spec.TaskTemplate.ContainerSpec.Image}}', service]);
     },
     async dispose() {
-      for (const c of created.reverse()) await dockerCli(c.host, [c.kind, 'rm', c.name]);
+      for (const c of created.reverse()) {
+        if (c.kind === 'service') {
+          await dockerCli(c.host, ['service', 'rm', c.name]);
+          continue;
+        }
+        // An overlay network is refused while the removed services' tasks are still shutting down.
+        await waitFor(async () => {
+          const r = await dockerCli(c.host, ['network', 'rm', c.name]);
+          return r.code === 0 || /not found/i.test(r.stderr);
+        }, { timeoutMs: 30_000, intervalMs: 500, what: `network ${c.name} removed` }).catch(() => undefined);
+      }
       await dockerCli(r.prodLike.host, ['rmi', '-f', `${r.registry}/${service}:0.9`, `${r.registry}/${service}:develop`, `${service}:develop`]);
       await dockerCli(r.production.host, ['rmi', '-f', `${r.registry}/${service}:0.9`, `${r.registry}/${service}:develop`]);
       rmSync(dir, { recursive: true, force: true });
