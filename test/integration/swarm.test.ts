@@ -107,6 +107,15 @@ describe('slipway swarm / deploy / rollback / promote against the two rig cluste
     }
   });
 
+  it('refuses a rollback on production without --yes and leaves the service as it was', async () => {
+    const name = await fx.createService('production', '1.0');
+    const r = slipway(fx.cliEnv(), 'rollback', name, '--cluster', 'production');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, new RegExp(`^slipway: Refusing to roll back ${name} on production cluster "production" without confirmation`));
+    assert.match(r.stderr, new RegExp(`slipway rollback ${name} --cluster production --yes`));
+    assert.equal(await serviceImage(fx.hostOf('production'), name), `${fx.repository}:1.0`);
+  });
+
   it('refuses a deploy to production without --yes and names the cluster', async () => {
     const name = await fx.createService('production', '1.0');
     const r = slipway(fx.cliEnv(), 'deploy', name, '1.1', '--cluster', 'production');
