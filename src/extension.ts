@@ -9,6 +9,10 @@ import { runDoctorChecks } from './adapters/doctor';
 import { activateBuild } from './vscode/build/index';
 import { activateConfigCommands } from './vscode/config';
 import { activateDoctor } from './vscode/doctor';
+import { createPipelineToolkit } from './adapters/pipeline/defaultToolkit';
+import { runPipelineFor } from './adapters/pipeline/service';
+import { runHistoryFor } from './adapters/runHistory';
+import { activatePipeline } from './vscode/pipeline';
 import { registerCommand } from './vscode/common/commands';
 import { GitFlowEngine } from './core/gitflow/engine';
 import { findGitDir, gitPort } from './adapters/git';
@@ -59,6 +63,10 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
     registryFor: registryLookup(),
     registryTags: (ref) => listRegistryTags(ref),
     gitTags,
+  });
+  activatePipeline(context, {
+    runPipeline: (request) => runPipelineFor({ ...request, toolkit: createPipelineToolkit(process.env, buildAdapters) }),
+    recentRuns: async (dir) => (await runHistoryFor(dir)).recent({ limit: 200 }),
   });
   registerCommand(context, 'slipway.showVersion', () => {
     void vscode.window.showInformationMessage(`Slipway ${version}`);

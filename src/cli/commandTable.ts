@@ -65,4 +65,10 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'deploy the exact digest running on one cluster to another',
     load: () => require('./commands/promote') as CliCommand,
   },
+  {
+    name: 'pipeline',
+    usage: 'slipway pipeline [--from S] [--to S] [--mode M] [--yes] | runs',
+    summary: 'run the nine CD stages in order; list recent runs',
+    load: () => require('./commands/pipeline') as CliCommand,
+  },
 ];

@@ -1,0 +1,30 @@
+import { SlipwayError } from '../../core/errors';
+import { execFile } from '../process';
+
+export interface WorkspaceState {
+  readonly branch: string;
+  readonly commit: string;
+  /** `git status --porcelain` lines; empty when the tree is clean. */
+  readonly changes: readonly string[];
+  /** The `v*` tag on HEAD without its `v`, else `develop` (the package version rule). */
+  readonly version: string;
+}
+
+async function git(dir: string, args: string[], signal?: AbortSignal): Promise<string> {
+  const r = await execFile('git', args, { cwd: dir, signal });
+  if (r.code !== 0) {
+    throw new SlipwayError('git', `git ${args.join(' ')} failed: ${r.stderr.trim() || `exit ${r.code}`}`, {
+      hint: 'Run the pipeline in a git repository with at least one commit',
+    });
+  }
+  return r.stdout;
+}
+
+/** Branch, HEAD, uncommitted changes and the version the package stage tags with. */
+export async function describeWorkspace(dir: string, signal?: AbortSignal): Promise<WorkspaceState> {
+  const commit = (await git(dir, ['rev-parse', 'HEAD'], signal)).trim();
+  const branch = (await git(dir, ['rev-parse', '--abbrev-ref', 'HEAD'], signal)).trim();
+  const changes = (await git(dir, ['status', '--porcelain', '--untracked-files=normal'], signal)).split('\n').filter((l) => l.trim() !== '');
+  const tags = (await git(dir, ['tag', '--points-at', 'HEAD', '--list', 'v*', '--sort=-version:refname'], signal)).split('\n').filter(Boolean);
+  return { branch: branch === 'HEAD' ? `detached@${commit.slice(0, 7)}` : branch, commit, changes, version: tags[0] ? tags[0].slice(1) : 'develop' };
+}

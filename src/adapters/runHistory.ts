@@ -1,0 +1,57 @@
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join } from 'node:path';
+import { SlipwayError } from '../core/errors';
+import type { RunHistoryStore } from '../core/pipeline/history';
+import type { PipelineRunRecord } from '../core/pipeline/state';
+import { execFile } from './process';
+
+/**
+ * Finished pipeline runs as JSON lines, one run per line, appended. Lives beside git's own data (never in the tree),
+ * in the common git dir so every worktree of the repository sees the same history.
+ */
+export class JsonlRunHistory implements RunHistoryStore {
+  constructor(readonly file: string) {}
+
+  async append(record: PipelineRunRecord): Promise<void> {
+    await mkdir(dirname(this.file), { recursive: true });
+    await appendFile(this.file, JSON.stringify(record) + '\n', 'utf8');
+  }
+
+  async recent(options: { branch?: string; limit?: number } = {}): Promise<PipelineRunRecord[]> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+    const records: PipelineRunRecord[] = [];
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        records.push(JSON.parse(line) as PipelineRunRecord);
+      } catch {
+        // A line cut short by a killed process: skip it rather than lose the whole history.
+      }
+    }
+    // Reversed before the (stable) sort, so of two runs started in the same millisecond the later-recorded comes first.
+    return records
+      .filter((r) => options.branch === undefined || r.branch === options.branch)
+      .reverse()
+      .sort((a, b) => b.startedAt - a.startedAt)
+      .slice(0, options.limit ?? 50);
+  }
+}
+
+/** `.git/slipway/runs.jsonl` of the repository containing `workspaceDir`. */
+export async function runHistoryFor(workspaceDir: string): Promise<JsonlRunHistory> {
+  const r = await execFile('git', ['rev-parse', '--git-common-dir'], { cwd: workspaceDir });
+  if (r.code !== 0) {
+    throw new SlipwayError('git', `${workspaceDir} is not a git repository`, {
+      hint: 'Pipeline runs are recorded in .git/slipway; run `git init` or open the service repository',
+      details: { stderr: r.stderr.trim() },
+    });
+  }
+  const gitDir = r.stdout.trim();
+  return new JsonlRunHistory(join(isAbsolute(gitDir) ? gitDir : join(workspaceDir, gitDir), 'slipway', 'runs.jsonl'));
+}

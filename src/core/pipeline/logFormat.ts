@@ -1,0 +1,69 @@
+import type { PipelineEvent } from './events';
+import { STAGE_TITLES, isStageId } from './stages';
+import type { PipelineRunView, StageView } from './state';
+
+/**
+ * Slipway's pipeline log, one format for the CLI's stdout and the editor's log documents (syntaxes/slipway-log
+ * highlights it). Lines:
+ *   ==> [3/9] build: Build                       stage header
+ *       <output>                                 stage output, indented; "  ! " marks stderr
+ *   PASS build (12.3s)                           stage verdicts: PASS, FAIL, SKIP, WAIT, STOP
+ *   FAIL functional-tests (4.1s): error: …
+ *   ROLLBACK production rolled back: …
+ *   Pipeline passed in 83.2s                     run summary
+ */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m}m${Math.round((ms % 60_000) / 1000)}s`;
+}
+
+export function stageHeader(stage: string, position: number, total: number): string {
+  const title = isStageId(stage) ? STAGE_TITLES[stage] : stage;
+  return `==> [${position}/${total}] ${stage}: ${title}`;
+}
+
+/** Formats one event as zero or more log lines (no trailing newline). `stages` gives header positions. */
+export function formatEvent(event: PipelineEvent, stages: readonly string[]): string[] {
+  switch (event.type) {
+    case 'runStarted':
+      return [`Pipeline ${event.runId} on ${event.title} (${event.stages.length} stages)`];
+    case 'stageStarted':
+      return [stageHeader(event.stage, stages.indexOf(event.stage) + 1, stages.length)];
+    case 'log':
+      return event.text.split(/\r?\n/).map((l) => (event.stream === 'stderr' ? `  ! ${l}` : `    ${l}`));
+    case 'stageEnded': {
+      if (event.result === 'skipped' && event.message === 'not selected') return [];
+      const verdict = { passed: 'PASS', failed: 'FAIL', skipped: 'SKIP', cancelled: 'STOP' }[event.result];
+      const timing = event.result === 'passed' || event.result === 'failed' ? ` (${formatDuration(event.durationMs)})` : '';
+      return [`${verdict} ${event.stage}${timing}${event.message ? `: ${event.message}` : ''}`];
+    }
+    case 'approvalRequired':
+      return [`WAIT ${event.stage}: ${event.message}`];
+    case 'rolledBack':
+      return [`ROLLBACK ${event.ok ? '' : 'FAILED '}${event.message}`];
+    case 'runEnded': {
+      const took = formatDuration(event.durationMs);
+      if (event.result === 'passed') return [`Pipeline passed in ${took}`];
+      if (event.result === 'skipped') return [`Pipeline paused after ${took}: ${event.message ?? 'waiting for approval'}`];
+      if (event.result === 'cancelled') return [`Pipeline cancelled after ${took}`];
+      return [`Pipeline failed after ${took}: ${event.message ?? 'a stage failed'}`];
+    }
+  }
+}
+
+/** One stage's log as a document: header, output, verdict. */
+export function formatStageLog(view: PipelineRunView, stage: StageView): string {
+  const position = view.stages.findIndex((s) => s.id === stage.id) + 1;
+  const lines = [stageHeader(stage.id, position, view.stages.length), ...stage.log.map((l) => (l.startsWith('! ') ? `  ${l}` : `    ${l}`))];
+  const verdict: Partial<Record<StageView['state'], string>> = { passed: 'PASS', failed: 'FAIL', skipped: 'SKIP', cancelled: 'STOP', 'paused-for-approval': 'WAIT' };
+  const v = verdict[stage.state];
+  if (v) {
+    const timing = stage.durationMs !== undefined && (stage.state === 'passed' || stage.state === 'failed') ? ` (${formatDuration(stage.durationMs)})` : '';
+    lines.push(`${v} ${stage.id}${timing}${stage.message ? `: ${stage.message}` : ''}`);
+  } else {
+    lines.push(`     ${stage.id} is ${stage.state}`);
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,84 @@
+import * as vscode from 'vscode';
+import { SlipwayError } from '../../core/errors';
+import { STAGE_IDS, STAGE_TITLES, formatStageLog, isStageId, type PipelineRunView } from '../../core/pipeline';
+import { pickWorkspaceFolder, registerCommand, showError } from '../common/commands';
+import { PipelineController } from './controller';
+import type { PipelineRunOptions, PipelineServices } from './types';
+import { PipelineViewProvider, type ViewMessage } from './view';
+
+export type { PipelineServices } from './types';
+
+/** The Pipeline feature: the webview view, *Run Pipeline*, *Deploy to Production*, re-run from a stage, stage logs. */
+export function activatePipeline(context: vscode.ExtensionContext, services: PipelineServices): { controller: PipelineController; view: PipelineViewProvider } {
+  const controller = new PipelineController(services);
+  const run = async (options: PipelineRunOptions = {}): Promise<PipelineRunView> => {
+    const view = await controller.run(await pickWorkspaceFolder(), options);
+    announce(view);
+    return view;
+  };
+  const approve = async (options: { yes?: boolean } = {}): Promise<PipelineRunView> => {
+    const view = await controller.approve(await pickWorkspaceFolder(), options);
+    announce(view);
+    return view;
+  };
+  const openLog = async (stage?: string): Promise<vscode.TextDocument> => {
+    const live = controller.liveRun();
+    if (!live) throw new SlipwayError('notFound', 'No pipeline run with logs in this session', { hint: 'Run the pipeline; logs of earlier runs are not kept' });
+    const id =
+      stage ??
+      (await vscode.window.showQuickPick(
+        live.stages.map((s) => ({ label: s.title, description: `${s.id} · ${s.state}`, id: s.id })),
+        { placeHolder: 'Open the log of which stage?' },
+      ))?.id;
+    const found = live.stages.find((s) => s.id === id);
+    if (!found) throw new SlipwayError('cancelled', 'No stage picked');
+    const doc = await vscode.workspace.openTextDocument({ language: 'slipway-log', content: formatStageLog(live, found) });
+    await vscode.window.showTextDocument(doc, { preview: true });
+    return doc;
+  };
+  const rerunFrom = async (stage?: string): Promise<PipelineRunView> => {
+    const id =
+      stage ??
+      (await vscode.window.showQuickPick(
+        STAGE_IDS.map((s) => ({ label: STAGE_TITLES[s], description: s, id: s })),
+        { placeHolder: 'Re-run the pipeline from which stage?' },
+      ))?.id;
+    if (!id || !isStageId(id)) throw new SlipwayError('cancelled', 'No stage picked');
+    return run({ from: id });
+  };
+
+  const provider = new PipelineViewProvider(context.extensionUri, controller, async (m: ViewMessage) => {
+    try {
+      if (m.type === 'run') await run();
+      else if (m.type === 'cancel') controller.cancel();
+      else if (m.type === 'approve') await approve();
+      else if (m.type === 'rerunFrom') await rerunFrom(m.stage);
+      else if (m.type === 'openLog') await openLog(m.stage);
+    } catch (e) {
+      await showError(e);
+    }
+  });
+  context.subscriptions.push(controller, provider, vscode.window.registerWebviewViewProvider(PipelineViewProvider.viewId, provider, { webviewOptions: { retainContextWhenHidden: true } }));
+
+  registerCommand(context, 'slipway.pipeline.run', (options?: PipelineRunOptions) => run(options ?? {}));
+  registerCommand(context, 'slipway.pipeline.approve', (options?: { yes?: boolean }) => approve(options ?? {}));
+  registerCommand(context, 'slipway.pipeline.rerunFrom', (stage?: string) => rerunFrom(typeof stage === 'string' ? stage : undefined));
+  registerCommand(context, 'slipway.pipeline.openLog', (stage?: string) => openLog(typeof stage === 'string' ? stage : undefined));
+  // For tests and diagnostics: the view model and what the webview last rendered.
+  registerCommand(context, 'slipway.pipeline.viewState', () => ({ state: controller.state(), rendered: provider.lastRendered }));
+  return { controller, view: provider };
+}
+
+/** One notification per finished run, saying where it stopped and what to do. */
+function announce(view: PipelineRunView): void {
+  if (view.status === 'passed') void vscode.window.showInformationMessage(`Slipway: pipeline passed (${view.version})`);
+  else if (view.status === 'paused') {
+    void vscode.window.showInformationMessage(`Slipway: ${view.version} passed every stage before production and waits for approval`, 'Deploy to Production').then((picked) => {
+      if (picked) void vscode.commands.executeCommand('slipway.pipeline.approve');
+    });
+  } else if (view.status === 'failed') {
+    void vscode.window.showErrorMessage(`Slipway: pipeline failed at ${view.failedStage ?? 'a stage'}: ${view.reason ?? ''}`, 'Open Log').then((picked) => {
+      if (picked) void vscode.commands.executeCommand('slipway.pipeline.openLog', view.failedStage);
+    });
+  }
+}

@@ -1,0 +1,24 @@
+import type { PipelineListener, PipelineMode, PipelineRunRecord, PipelineRunView, StageId } from '../../core/pipeline';
+
+/** What the editor needs to run pipelines; the composition root passes the adapters in. */
+export interface PipelineServices {
+  runPipeline(request: {
+    workspaceDir: string;
+    from?: string;
+    to?: string;
+    mode?: string;
+    yes?: boolean;
+    signal: AbortSignal;
+    onEvent?: PipelineListener;
+    onStart?: (info: { runId: string; mode: PipelineMode; stages: readonly StageId[]; selected: readonly StageId[]; branch: string; version: string; commit: string }) => void;
+  }): Promise<PipelineRunView>;
+  recentRuns(workspaceDir: string): Promise<PipelineRunRecord[]>;
+}
+
+/** Options of *Slipway: Run Pipeline* (also what tests pass to the command). */
+export interface PipelineRunOptions {
+  readonly from?: string;
+  readonly to?: string;
+  readonly mode?: PipelineMode;
+  readonly yes?: boolean;
+}

@@ -1,0 +1,51 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PipelineRunRecord } from '../../../src/core/pipeline';
+import { JsonlRunHistory, runHistoryFor } from '../../../src/adapters/runHistory';
+
+const record = (runId: string, branch: string, startedAt: number): PipelineRunRecord => ({
+  runId, branch, startedAt, mode: 'delivery', commit: 'c', version: 'develop', status: 'passed', durationMs: 5, stages: [], artifacts: {},
+});
+
+describe('run history (.git/slipway/runs.jsonl)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = realpathSync(mkdtempSync(join(tmpdir(), 'slipway-history-')));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('appends runs as JSON lines and lists them newest first, per branch', async () => {
+    const h = new JsonlRunHistory(join(dir, 'slipway', 'runs.jsonl'));
+    assert.deepEqual(await h.recent(), []);
+    await h.append(record('a', 'develop', 1));
+    await h.append(record('b', 'feature/x', 2));
+    await h.append(record('c', 'develop', 3));
+    assert.deepEqual((await h.recent()).map((r) => r.runId), ['c', 'b', 'a']);
+    assert.deepEqual((await h.recent({ branch: 'develop', limit: 1 })).map((r) => r.runId), ['c']);
+  });
+
+  it('skips a line cut short by a killed process instead of losing the history', async () => {
+    const h = new JsonlRunHistory(join(dir, 'runs.jsonl'));
+    await h.append(record('a', 'develop', 1));
+    appendFileSync(h.file, '{"runId":"half');
+    assert.deepEqual((await h.recent()).map((r) => r.runId), ['a']);
+  });
+
+  it('lives in the common git dir, shared by every worktree of the repository', async () => {
+    const git = (cwd: string, ...args: string[]) => assert.equal(spawnSync('git', args, { cwd }).status, 0);
+    git(dir, 'init', '-q', '-b', 'main');
+    git(dir, '-c', 'user.email=a@b', '-c', 'user.name=A', 'commit', '-q', '--allow-empty', '-m', 'init');
+    git(dir, 'worktree', 'add', '-q', '-b', 'other', join(dir, 'wt'));
+    const main = await runHistoryFor(dir);
+    const other = await runHistoryFor(join(dir, 'wt'));
+    assert.equal(main.file, join(dir, '.git', 'slipway', 'runs.jsonl'));
+    assert.equal(other.file, main.file);
+  });
+
+  it('outside a git repository it says so and how to fix it', async () => {
+    await assert.rejects(runHistoryFor(dir), (e: Error & { kind?: string; hint?: string }) => e.kind === 'git' && /not a git repository/.test(e.message) && /git init/.test(e.hint ?? ''));
+  });
+});

@@ -1,0 +1,87 @@
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { PipelineRunView } from '../../../src/core/pipeline';
+import { createPipelineWorkspace, type PipelineWorkspace } from '../../support/pipelineWorkspace';
+import { execInNetns } from '../../support/rig';
+
+const CLI = join(__dirname, '..', '..', '..', '..', 'dist', 'cli.js');
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  run: PipelineRunView & { stages: { id: string; state: string; message?: string }[] };
+}
+
+/** `slipway --json pipeline …` in the workspace; the last stdout line is the run. */
+function pipeline(ws: PipelineWorkspace, ...args: string[]): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, '-C', ws.dir, '--json', 'pipeline', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const last = stdout.trim().split('\n').pop() ?? '';
+      try {
+        resolve({ code: code ?? 1, stdout, stderr, run: (JSON.parse(last) as { run: CliRun['run'] }).run });
+      } catch {
+        reject(new Error(`no run in the output (exit ${code}):\n${stdout}\n${stderr}`));
+      }
+    });
+  });
+}
+
+const states = (r: CliRun) => Object.fromEntries(r.run.stages.map((s) => [s.id, s.state]));
+
+describe('slipway pipeline on the rig: the go-auth fixture through the nine stages', function () {
+  this.timeout(300_000);
+  let ws: PipelineWorkspace;
+  beforeEach(async () => {
+    ws = await createPipelineWorkspace();
+  });
+  afterEach(async () => {
+    await ws?.dispose();
+  });
+
+  it('deployment mode takes the fixture through all nine stages and ships the pushed digest to both clusters', async () => {
+    await ws.configure({ mode: 'deployment' });
+    const r = await pipeline(ws);
+    assert.equal(r.code, 0, `${r.stderr}\n${r.run.failedStage}: ${r.run.reason}`);
+    assert.deepEqual(Object.values(states(r)), Array(9).fill('passed'));
+    const digestRef = r.run.artifacts.image!;
+    assert.match(digestRef, new RegExp(`^${ws.rig.registry}/${ws.service}@sha256:[0-9a-f]{64}$`));
+    assert.equal(await ws.serviceImage('prod-like'), digestRef);
+    assert.equal(await ws.serviceImage('production'), digestRef);
+    const health = await execInNetns(ws.rig.production.netns, ['node', '-e', `fetch('http://127.0.0.1:${ws.port}/health').then(r=>r.json()).then(b=>console.log(b.version))`]);
+    assert.equal(health.stdout.trim(), 'develop', health.stderr);
+  });
+
+  it('a failing functional test stops the run before prod-like, which keeps its version', async () => {
+    await ws.configure({ mode: 'deployment' });
+    await ws.commitFile('tests/integration.js', "console.log('FAIL on purpose'); process.exit(1);\n", 'break the functional tests');
+    const r = await pipeline(ws);
+    assert.equal(r.code, 1);
+    assert.equal(r.run.failedStage, 'functional-tests');
+    assert.match(r.stderr, /slipway: pipeline failed at functional-tests: tests exited with code 1/);
+    const s = states(r);
+    assert.equal(s['deploy-staging'], 'passed');
+    assert.equal(s['deploy-prod-like'], 'skipped');
+    assert.equal(await ws.serviceImage('prod-like'), `${ws.rig.registry}/${ws.service}:0.9`);
+  });
+
+  it('a failing production test after the automatic deploy rolls production back to the previous version', async () => {
+    await ws.configure({ mode: 'deployment', productionTest: 'broken', stages: ['checkout', 'build', 'deploy-production', 'production-tests'] });
+    const r = await pipeline(ws);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.run.failedStage, 'production-tests');
+    assert.equal(states(r)['deploy-production'], 'passed');
+    assert.deepEqual(r.run.rollback?.ok, true, JSON.stringify(r.run.rollback));
+    assert.match(r.run.reason ?? '', /broken exited with code 1 against production; production rolled back/);
+    assert.match(r.stdout, /"type":"rolledBack"/);
+    const image = await ws.serviceImage('production');
+    assert.ok(image.startsWith(`${ws.rig.registry}/${ws.service}:0.9`), `production runs ${image} after the rollback`);
+  });
+});
