@@ -5,9 +5,9 @@
  * measured 55–63 ms per `git config` call against 4.5 ms for a plain spawn. A finish runs several silent commands
  * (checkout -q, config, update-ref), so the engine's speed goal (8× git-flow AVH in-process) rules it out.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { readGitConfigText } from '../core/gitflow/gitConfigFile';
 import type { GitPort, GitResult } from '../core/gitflow/port';
 import { SlipwayError } from '../core/errors';
@@ -65,6 +65,24 @@ export function readGitFlowConfigFiles(gitDir: string, env: NodeJS.ProcessEnv = 
   return entries;
 }
 
+/**
+ * The git executable, looked up on PATH once: spawning plain "git" makes every spawn try each PATH directory in turn
+ * (nine failed execve calls on a typical dev box).
+ */
+export function gitExecutable(env: NodeJS.ProcessEnv = process.env): string {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, 'git');
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return 'git';
+}
+
 export interface GitAdapterOptions {
   readonly signal?: AbortSignal;
   /** Extra environment for git (tests set identities; the rest of process.env is kept). */
@@ -75,18 +93,21 @@ export interface GitAdapterOptions {
 export function gitPort(cwd: string, options: GitAdapterOptions = {}): GitPort {
   // No editor may open and no credential prompt may block: the CLI is non-interactive and the editor has no TTY.
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, GIT_MERGE_AUTOEDIT: 'no', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
+  const git = gitExecutable(env);
   let gitDir: string | undefined;
   const resolveGitDir = async (): Promise<string> => {
     gitDir ??= findGitDir(cwd);
     if (gitDir) return gitDir;
-    const r = await execFile('git', ['rev-parse', '--absolute-git-dir'], { cwd, env });
+    const r = await execFile(git, ['rev-parse', '--absolute-git-dir'], { cwd, env });
     if (r.code !== 0) throw new SlipwayError('git', 'Not a git repository', { hint: 'Run this inside a repository (or pass -C DIR)' });
     gitDir = r.stdout.trim();
     return gitDir;
   };
   const statePath = async () => join(await resolveGitDir(), FINISH_STATE_FILE);
   return {
-    git: (args: readonly string[]): Promise<GitResult> => execFile('git', args, { cwd, env, ...(options.signal ? { signal: options.signal } : {}) }),
+    // --no-optional-locks: reads such as status do not rewrite the index (no lock contention, less I/O).
+    git: (args: readonly string[]): Promise<GitResult> =>
+      execFile(git, ['--no-optional-locks', ...args], { cwd, env, ...(options.signal ? { signal: options.signal } : {}) }),
     gitDir: resolveGitDir,
     async readGitFlowConfig() {
       const dir = (gitDir ??= findGitDir(cwd));

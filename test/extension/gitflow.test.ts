@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { FlowOutcome } from '../../src/core/gitflow/engine';
 import type { SlipwayApi } from '../../src/extension';
 import type { FlowNode } from '../../src/vscode/gitflow/tree';
+import { takeScreenshot } from './support/screenshot';
 
 /**
  * Git Flow in a real extension host. The workspace is a temp git copy of test/fixtures/go-auth with one commit on
@@ -51,6 +52,9 @@ describe('Git Flow view and commands in the extension host', function () {
     assert.match(String(login.description), /current/);
     assert.equal(login.contextValue, 'gitflowBranch.feature.current.local');
     assert.equal(api.gitFlow!.view.getTreeItem(features[1]!).contextValue, 'gitflowBranch.feature.other.local');
+    await vscode.commands.executeCommand('slipway.gitflow.focus');
+    await new Promise((r) => setTimeout(r, 1000)); // let the view render the refreshed groups before the picture
+    await takeScreenshot('gitflow-view');
   });
 
   it('finishing a feature through its command merges it into develop, deletes it and updates the view', async () => {
@@ -66,6 +70,35 @@ describe('Git Flow view and commands in the extension host', function () {
     assert.equal(git('branch', '--list', 'feature/login').trim(), '');
     const groups = await api.gitFlow!.view.getChildren();
     assert.deepEqual(await labels(await api.gitFlow!.view.getChildren(groups[0])), ['logout']);
+  });
+
+  it('refreshes by itself when git changes the branches behind its back', async () => {
+    git('branch', 'feature/from-terminal', 'develop');
+    const seen = async () => (await api.gitFlow!.repos()[0]!.get())?.branches.some((b) => b.branch === 'feature/from-terminal');
+    const deadline = Date.now() + 10_000;
+    while (!(await seen()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    assert.equal(await seen(), true, 'the view did not pick up a branch created with git');
+    git('branch', '-D', 'feature/from-terminal');
+  });
+
+  it('a conflicting finish returns the conflicted files, and Abort Finish puts the repository back', async () => {
+    await vscode.commands.executeCommand('slipway.flow.feature.start', 'clash', undefined, { folder: root });
+    writeFileSync(join(root, 'README.md'), 'feature text\n');
+    git('commit', '-qam', 'Feature edits README');
+    git('checkout', '-q', 'develop');
+    writeFileSync(join(root, 'README.md'), 'develop text\n');
+    git('commit', '-qam', 'Develop edits README');
+    git('checkout', '-q', 'feature/clash');
+    const before = git('for-each-ref', '--format=%(refname) %(objectname)') + git('symbolic-ref', 'HEAD');
+    const stopped = await vscode.commands.executeCommand<{ conflict: string[] }>('slipway.flow.feature.finish', 'clash', { folder: root });
+    assert.deepEqual(stopped?.conflict, ['README.md']);
+    await api.gitFlow!.refresh();
+    assert.equal(api.gitFlow!.repos()[0]!.overview?.finishInProgress?.branch, 'feature/clash');
+    await vscode.commands.executeCommand('slipway.flow.finish.abort', { folder: root });
+    assert.equal(git('for-each-ref', '--format=%(refname) %(objectname)') + git('symbolic-ref', 'HEAD'), before);
+    assert.equal(git('status', '--porcelain', '--untracked-files=no'), '');
+    git('checkout', '-q', 'develop');
+    await vscode.commands.executeCommand('slipway.flow.delete', 'clash', { folder: root, type: 'feature', force: true });
   });
 
   it('Delete from the view never deletes an unmerged branch when called with a name (no -f)', async () => {

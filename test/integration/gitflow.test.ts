@@ -463,6 +463,10 @@ describe('slipway flow on real repositories', function () {
     const res = r.slipway('flow', 'feature', 'frobnicate');
     assert.equal(res.status, 2);
     assert.match(res.stderr, /Unknown action "frobnicate"/);
+    const bare = r.slipway('flow');
+    assert.equal(bare.status, 2);
+    assert.equal(bare.stdout, '');
+    assert.match(bare.stderr, /slipway flow init/);
     const missing = r.slipway('flow', 'feature', 'start');
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /Missing NAME/);

@@ -71,6 +71,31 @@ const SCENARIOS: Scenario[] = [
       { flow: ['hotfix', 'finish', '-m', 'Hotfix 1.0.1', '1.0.1'] },
     ],
   },
+  {
+    name: 'release after develop moved on (non-trivial back-merge)',
+    ops: [
+      init,
+      { flow: ['release', 'start', '2.0'] },
+      { commit: ['VERSION', '2.0'] },
+      { checkout: 'develop' },
+      { commit: ['next.txt', 'next'] },
+      { flow: ['release', 'finish', '-m', 'Release 2.0', '2.0'] },
+    ],
+  },
+  { name: 'hotfix finish -n (back-merges master)', ops: [init, { flow: ['hotfix', 'start', '0.0.1'] }, { commit: ['h.txt', 'h'] }, { flow: ['hotfix', 'finish', '-n', '0.0.1'] }] },
+  {
+    name: 'feature whose tip is a merge of develop',
+    ops: [
+      init,
+      { flow: ['feature', 'start', 'm'] },
+      { commit: ['m.txt', 'm'] },
+      { checkout: 'develop' },
+      { commit: ['d.txt', 'd'] },
+      { checkout: 'feature/m' },
+      { git: ['merge', '-q', '--no-ff', '--no-edit', 'develop'] },
+      { flow: ['feature', 'finish', 'm'] },
+    ],
+  },
   { name: 'support start from a tag', ops: [init, { git: ['tag', '0.9', 'master'] }, { flow: ['support', 'start', '0.x', '0.9'] }] },
   {
     name: 'feature delete (merged) and start of another',

@@ -28,9 +28,13 @@ Exit code 3: a finish stopped on a merge conflict; resolve, git add, then \`slip
 
 export async function run(args: string[], ctx: CliContext): Promise<number> {
   const [first, second, ...rest] = args;
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+  if (first === undefined) {
+    ctx.err(HELP);
+    return 2;
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
     ctx.out(HELP);
-    return first === undefined ? 2 : 0;
+    return 0;
   }
   const engine = new GitFlowEngine(gitPort(ctx.cwd, { signal: ctx.signal }));
   if (first === 'init') return init(engine, [second, ...rest].filter((a): a is string => a !== undefined), ctx);

@@ -222,6 +222,8 @@ export class GitFlowEngine {
     }
     const base = options.base ?? (type === 'hotfix' ? config.master : type === 'support' ? undefined : config.develop);
     if (base === undefined) throw new SlipwayError('usage', 'Missing BASE: slipway flow support start VERSION BASE (a commit on the production branch)');
+    // A base is handed to git as an argument: never let it read as an option.
+    if (base.startsWith('-')) throw new SlipwayError('usage', `Invalid base '${base}': it cannot start with "-"`);
     if (type === 'support') {
       const isCommit = await this.port.git(['rev-parse', '--verify', '-q', `${base}^{commit}`]);
       if (isCommit.code !== 0) throw new SlipwayError('notFound', `Base '${base}' is not a branch, tag or commit`);
@@ -484,38 +486,55 @@ export class GitFlowEngine {
   private async runSteps(initial: FinishState, from: number, warnings: string[]): Promise<FlowOutcome> {
     let state = initial;
     const done: string[] = [];
-    for (let i = from; i < state.steps.length; i++) {
-      const step = state.steps[i]!;
-      state = { ...state, next: i };
-      // Saved before every step, so a crash or failure at any point can still be continued or aborted.
-      await this.port.writeFinishState(serializeFinishState(state));
-      const result = await this.port.git(stepArgs(step));
-      if (step.kind === 'merge') {
-        if (result.code !== 0) {
-          const st = parseStatus((await this.port.git(STATUS_ARGS)).stdout);
-          if (st.conflicted.length > 0) {
-            state = { ...state, conflict: { source: step.source, target: step.target, files: st.conflicted } };
-            await this.port.writeFinishState(serializeFinishState(state));
-            throw conflictError(state, st.conflicted, `Merging '${step.source}' into '${step.target}' stopped on conflicts`);
+    // Removing the branch's gitflow config touches only .git/config: it overlaps the following steps until one that
+    // also writes config (deleting a branch drops its `branch.<name>` section), so finish waits for one process less.
+    let configWrite: Promise<GitResult> | undefined;
+    const settleConfig = async () => {
+      if (configWrite) await configWrite;
+      configWrite = undefined;
+    };
+    try {
+      for (let i = from; i < state.steps.length; i++) {
+        const step = state.steps[i]!;
+        state = { ...state, next: i };
+        // Saved before every step, so a crash or failure at any point can still be continued or aborted.
+        await this.port.writeFinishState(serializeFinishState(state));
+        if (step.kind === 'removeBranchConfig') {
+          await settleConfig();
+          // A failure is fine (nothing to remove); only the ordering matters.
+          configWrite = this.port.git(stepArgs(step)).catch((e: unknown) => ({ code: 1, stdout: '', stderr: String(e) }));
+          continue;
+        }
+        if (step.kind === 'deleteBranch') await settleConfig();
+        const result = await this.port.git(stepArgs(step));
+        if (step.kind === 'merge') {
+          if (result.code !== 0) {
+            const st = parseStatus((await this.port.git(STATUS_ARGS)).stdout);
+            if (st.conflicted.length > 0) {
+              state = { ...state, conflict: { source: step.source, target: step.target, files: st.conflicted } };
+              await this.port.writeFinishState(serializeFinishState(state));
+              throw conflictError(state, st.conflicted, `Merging '${step.source}' into '${step.target}' stopped on conflicts`);
+            }
+            throw stepFailed(step, result);
           }
+          if (step.mode === 'squash') {
+            const commit = await this.port.git(SQUASH_COMMIT_ARGS);
+            if (commit.code !== 0 && !/nothing to commit/i.test(commit.stdout + commit.stderr)) throw stepFailed(step, commit);
+          }
+          done.push(`'${step.source}' was merged into '${step.target}'${step.mode === 'ff' ? ' (fast-forward)' : step.mode === 'squash' ? ' (squashed)' : ''}`);
+        } else if (step.kind === 'deleteBranch') {
+          // git itself refuses to delete a branch it does not see as merged: keep it and say so (as AVH does).
+          if (result.code !== 0) warnings.push(`Branch '${step.branch}' is still available locally: ${firstLine(result.stderr)}`);
+          else done.push(`Branch '${step.branch}' has been locally deleted`);
+        } else if (result.code !== 0) {
           throw stepFailed(step, result);
-        }
-        if (step.mode === 'squash') {
-          const commit = await this.port.git(SQUASH_COMMIT_ARGS);
-          if (commit.code !== 0 && !/nothing to commit/i.test(commit.stdout + commit.stderr)) throw stepFailed(step, commit);
-        }
-        done.push(`'${step.source}' was merged into '${step.target}'${step.mode === 'ff' ? ' (fast-forward)' : step.mode === 'squash' ? ' (squashed)' : ''}`);
-      } else if (step.kind === 'deleteBranch') {
-        // git itself refuses to delete a branch it does not see as merged: keep it and say so (as AVH does).
-        if (result.code !== 0) warnings.push(`Branch '${step.branch}' is still available locally: ${firstLine(result.stderr)}`);
-        else done.push(`Branch '${step.branch}' has been locally deleted`);
-      } else if (step.kind === 'removeBranchConfig') {
-        // Nothing to do when the section is already gone.
-      } else if (result.code !== 0) {
-        throw stepFailed(step, result);
-      } else if (step.kind === 'tag') done.push(`The release was tagged '${step.name}'`);
-      else if (step.kind === 'push') done.push(`${step.refs.join(', ')} pushed to '${step.remote}'`);
-      else if (step.kind === 'deleteRemoteBranch') done.push(`Branch '${step.branch}' has been deleted from '${step.remote}'`);
+        } else if (step.kind === 'tag') done.push(`The release was tagged '${step.name}'`);
+        else if (step.kind === 'push') done.push(`${step.refs.join(', ')} pushed to '${step.remote}'`);
+        else if (step.kind === 'deleteRemoteBranch') done.push(`Branch '${step.branch}' has been deleted from '${step.remote}'`);
+      }
+    } finally {
+      // Also when a step stopped: an abort or continue must see the config as it is.
+      await settleConfig();
     }
     await this.port.writeFinishState(undefined);
     const lastCheckout = [...state.steps].reverse().find((s): s is Extract<FlowStep, { kind: 'checkout' }> => s.kind === 'checkout');

@@ -71,7 +71,7 @@ function planTopicFinish(facts: FinishFacts, o: FinishOptions): FinishPlan {
   if (!facts.nothingToMerge) steps.push({ kind: 'merge', source: branch, target: base, mode });
   if (o.push) steps.push({ kind: 'push', remote: config.origin, refs: [base] });
   steps.push(...cleanup(facts, o, Boolean(o.forceDelete || o.squash)));
-  return { steps, touchedBranches: [base, branch], tag: undefined };
+  return { steps: withConfigRemoval(facts, o, steps), touchedBranches: [base, branch], tag: undefined };
 }
 
 /** Release and hotfix: merge into master (or the hotfix's base), tag, back-merge into develop, clean up. */
@@ -98,7 +98,7 @@ function planVersionFinish(facts: FinishFacts, o: FinishOptions): FinishPlan {
   // AVH force-deletes a squashed release (its commits are not ancestors of master) but not a squashed hotfix.
   steps.push(...cleanup(facts, o, Boolean(o.forceDelete || (o.squash && type === 'release'))));
   const touched = backMerge ? [target, config.develop, branch] : [target, branch];
-  return { steps, touchedBranches: touched, tag };
+  return { steps: withConfigRemoval(facts, o, steps), touchedBranches: touched, tag };
 }
 
 function cleanup(facts: FinishFacts, o: FinishOptions, force: boolean): FlowStep[] {
@@ -106,6 +106,13 @@ function cleanup(facts: FinishFacts, o: FinishOptions, force: boolean): FlowStep
   const steps: FlowStep[] = [];
   if (facts.remoteHasBranch) steps.push({ kind: 'deleteRemoteBranch', remote: facts.config.origin, branch: facts.branch });
   steps.push({ kind: 'deleteBranch', branch: facts.branch, force });
-  if (facts.hasBranchConfig) steps.push({ kind: 'removeBranchConfig', branch: facts.branch });
   return steps;
+}
+
+/**
+ * AVH forgets the branch's base (`gitflow.branch.<branch>`) at the end. Slipway does it first, so it runs while the
+ * base is checked out (the executor overlaps it with the steps that do not touch config); an abort restores it.
+ */
+function withConfigRemoval(facts: FinishFacts, o: FinishOptions, steps: FlowStep[]): FlowStep[] {
+  return !o.keep && facts.hasBranchConfig ? [{ kind: 'removeBranchConfig', branch: facts.branch }, ...steps] : steps;
 }

@@ -83,8 +83,9 @@ export class GitFlowTreeProvider implements vscode.TreeDataProvider<FlowNode>, v
       }
       case 'group': {
         const count = node.repo.overview?.branches.filter((b) => b.type === node.type).length ?? 0;
-        const item = new vscode.TreeItem(GROUP_LABELS[node.type], count > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `group:${node.repo.root}:${node.type}`;
+        const item = new vscode.TreeItem(GROUP_LABELS[node.type], count > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+        // VS Code keeps an item's expansion by id: a group that gains its first branch gets a new id, so it opens.
+        item.id = `group:${node.repo.root}:${node.type}:${count > 0 ? 'branches' : 'empty'}`;
         item.description = count > 0 ? String(count) : undefined;
         item.iconPath = new vscode.ThemeIcon(node.type === 'release' ? 'tag' : node.type === 'hotfix' ? 'flame' : node.type === 'support' ? 'history' : node.type === 'bugfix' ? 'bug' : 'beaker');
         item.contextValue = `gitflowGroup.${node.type}`;

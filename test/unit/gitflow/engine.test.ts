@@ -60,10 +60,10 @@ describe('GitFlowEngine (fake git)', () => {
     const git = repo();
     const outcome = await new GitFlowEngine(git).finish('feature', 'x');
     assert.deepEqual(git.writes, [
+      'config --local --remove-section gitflow.branch.feature/x',
       'checkout -q develop',
       'merge -q --no-edit --ff feature/x',
       'branch -d feature/x',
-      'config --local --remove-section gitflow.branch.feature/x',
     ]);
     assert.equal(git.calls.length, 7);
     assert.equal(outcome.currentBranch, 'develop');
@@ -90,12 +90,18 @@ describe('GitFlowEngine (fake git)', () => {
     assert.deepEqual(git.writes, []);
   });
 
+  it('never hands git a base that would read as an option', async () => {
+    const git = repo();
+    await assert.rejects(new GitFlowEngine(git).start('feature', 'y', { base: '--upload-pack=x' }), (e) => SlipwayError.is(e, 'usage'));
+    assert.deepEqual(git.writes, []);
+  });
+
   it('saves the finish state with the conflict and the original refs when a merge stops', async () => {
     const git = repo();
     git.mergeConflicts = true;
     await assert.rejects(new GitFlowEngine(git).finish('feature', 'x', { noFastForward: true }), (e) => SlipwayError.is(e, 'conflict'));
     const state = parseFinishState(git.state!);
-    assert.equal(state.next, 1);
+    assert.equal(state.next, 2);
     assert.deepEqual(state.conflict, { source: 'feature/x', target: 'develop', files: ['README.md'] });
     assert.deepEqual(state.originalRefs, { develop: 'd1', 'feature/x': 'f1' });
     assert.equal(state.originalHead, 'feature/x');
