@@ -128,7 +128,10 @@
         buttons.push('Re-run from here');
         actions.append(el('button', { type: 'button', class: 'secondary', onclick: () => send({ type: 'rerunFrom', stage: stage.id }) }, 'Re-run from here'));
       }
-      if (!run.fromHistory) {
+      if (run.fromHistory) {
+        buttons.push('Open log');
+        actions.append(el('button', { type: 'button', class: 'secondary', onclick: () => send({ type: 'openLog', stage: stage.id }) }, 'Open log'));
+      } else {
         buttons.push(expanded ? 'Hide log' : 'Show log');
         actions.append(el('button', { type: 'button', class: 'secondary', 'aria-expanded': expanded ? 'true' : 'false', 'aria-controls': logId, onclick: () => { expanded = !expanded; remember(); render(last); } }, expanded ? 'Hide log' : 'Show log'));
         buttons.push('Open log');

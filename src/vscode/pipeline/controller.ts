@@ -137,6 +137,14 @@ export class PipelineController implements vscode.Disposable {
     return this.current;
   }
 
+  /** The saved log of the run the view shows from the history (after a reload), if it is still kept. */
+  async historyLog(): Promise<{ runId: string; text: string } | undefined> {
+    const run = this.state().run;
+    if (!run || !this.folder) return undefined;
+    const text = await this.services.runLog(this.folder.uri.fsPath, run.runId);
+    return text === undefined ? undefined : { runId: run.runId, text };
+  }
+
   dispose(): void {
     this.running?.abort();
     this.changed.dispose();
