@@ -52,6 +52,8 @@ export class PipelineController implements vscode.Disposable {
     } catch {
       this.history = []; // not a git repository yet: nothing to show, nothing to fail
     }
+    // Shows the view's *Deploy to Production* title action, also for a run paused before a reload.
+    await vscode.commands.executeCommand('setContext', 'slipway.pipeline.awaitingApproval', this.state().awaitingApproval);
     this.changed.fire();
   }
 
@@ -104,7 +106,6 @@ export class PipelineController implements vscode.Disposable {
     } finally {
       if (throttle) clearTimeout(throttle);
       this.running = undefined;
-      await vscode.commands.executeCommand('setContext', 'slipway.pipeline.awaitingApproval', this.current?.status === 'paused');
       await this.refreshHistory(folder);
     }
   }
