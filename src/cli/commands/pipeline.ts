@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { SlipwayError } from '../../core/errors';
-import { APPROVAL_HINT, STAGE_IDS, formatDuration, formatEvent, isRunEvent, runsByBranch, stageLogOf, type PipelineRunView } from '../../core/pipeline';
+import { APPROVAL_HINT, STAGE_IDS, formatDuration, formatEvent, runsByBranch, stageLogOf, type PipelineRunView } from '../../core/pipeline';
 import { runHistoryFor } from '../../adapters/runHistory';
 import { runPipelineFor } from '../../adapters/pipeline/service';
 import { emit, type CliContext } from '../context';
@@ -57,7 +57,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     onEvent: (event) => {
       if (ctx.json) {
         // Machine output: one JSON event per line while running, then the run as the last line.
-        if (isRunEvent(event) || event.type === 'approvalRequired' || event.type === 'rolledBack') ctx.out(JSON.stringify({ event }) + '\n');
+        ctx.out(JSON.stringify({ event }) + '\n');
         return;
       }
       for (const line of formatEvent(event, stages)) ctx.out(line + '\n');

@@ -12,7 +12,7 @@ import {
   type PipelineRunView,
   type PipelineViewState,
 } from '../../core/pipeline';
-import type { PipelineServices, PipelineRunOptions } from './types';
+import type { PipelineServices, RunPipelineCommandOptions } from './types';
 
 /**
  * The editor's side of pipeline runs: starts runs in a workspace folder, keeps the live run's view model (fed by the
@@ -57,7 +57,7 @@ export class PipelineController implements vscode.Disposable {
     this.changed.fire();
   }
 
-  async run(folder: vscode.WorkspaceFolder, options: PipelineRunOptions = {}): Promise<PipelineRunView> {
+  async run(folder: vscode.WorkspaceFolder, options: RunPipelineCommandOptions = {}): Promise<PipelineRunView> {
     if (!vscode.workspace.isTrusted) {
       throw new SlipwayError('usage', 'The pipeline does not run in an untrusted workspace', { hint: 'Trust the workspace first (Workspaces: Manage Workspace Trust)' });
     }

@@ -3,7 +3,7 @@ import { SlipwayError } from '../../core/errors';
 import { STAGE_IDS, STAGE_TITLES, formatStageLog, isStageId, stageLogOf, type PipelineRunView } from '../../core/pipeline';
 import { pickWorkspaceFolder, registerCommand, showError } from '../common/commands';
 import { PipelineController } from './controller';
-import type { PipelineRunOptions, PipelineServices } from './types';
+import type { RunPipelineCommandOptions, PipelineServices } from './types';
 import { PipelineViewProvider, type ViewMessage } from './view';
 
 export type { PipelineServices } from './types';
@@ -11,7 +11,7 @@ export type { PipelineServices } from './types';
 /** The Pipeline feature: the webview view, *Run Pipeline*, *Deploy to Production*, re-run from a stage, stage logs. */
 export function activatePipeline(context: vscode.ExtensionContext, services: PipelineServices): { controller: PipelineController; view: PipelineViewProvider } {
   const controller = new PipelineController(services);
-  const run = async (options: PipelineRunOptions = {}): Promise<PipelineRunView> => {
+  const run = async (options: RunPipelineCommandOptions = {}): Promise<PipelineRunView> => {
     const view = await controller.run(await pickWorkspaceFolder(), options);
     announce(view);
     return view;
@@ -68,7 +68,7 @@ export function activatePipeline(context: vscode.ExtensionContext, services: Pip
   });
   context.subscriptions.push(controller, provider, vscode.window.registerWebviewViewProvider(PipelineViewProvider.viewId, provider, { webviewOptions: { retainContextWhenHidden: true } }));
 
-  registerCommand(context, 'slipway.pipeline.run', (options?: PipelineRunOptions) => run(options ?? {}));
+  registerCommand(context, 'slipway.pipeline.run', (options?: RunPipelineCommandOptions) => run(options ?? {}));
   registerCommand(context, 'slipway.pipeline.approve', (options?: { yes?: boolean }) => approve(options ?? {}));
   registerCommand(context, 'slipway.pipeline.rerunFrom', (stage?: string) => rerunFrom(typeof stage === 'string' ? stage : undefined));
   registerCommand(context, 'slipway.pipeline.openLog', (stage?: string) => openLog(typeof stage === 'string' ? stage : undefined));

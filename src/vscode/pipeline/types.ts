@@ -18,7 +18,7 @@ export interface PipelineServices {
 }
 
 /** Options of *Slipway: Run Pipeline* (also what tests pass to the command). */
-export interface PipelineRunOptions {
+export interface RunPipelineCommandOptions {
   readonly from?: string;
   readonly to?: string;
   readonly mode?: PipelineMode;
