@@ -1,14 +1,13 @@
 import { COMMANDS } from './commandTable';
 
 export function usageText(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.usage.length));
   return [
     'Usage: slipway [-C DIR] [--json] <command> [args]',
     '',
     'Slipway: git-flow, containerized builds and tests, and Swarm deploys.',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+    ...COMMANDS.flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]),
     '',
     'Global options:',
     '  -C DIR       run as if started in DIR',

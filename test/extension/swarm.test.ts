@@ -59,4 +59,24 @@ describe('Swarm Clusters view in a real extension host', function () {
     assert.equal(result?.outcome, 'completed', result?.message);
     assert.equal(await serviceImage(fx.hostOf('prod-like'), name), `${fx.repository}:1.0@${fx.digests['1.0']}`);
   });
+
+  it('shows an unreachable cluster from the settings as an error item while the others keep working', async () => {
+    const config = vscode.workspace.getConfiguration('slipway');
+    await config.update('clusters', [{ name: 'gone', role: 'test', host: 'unix:///run/slipway-no-such-engine.sock' }], vscode.ConfigurationTarget.Global);
+    try {
+      let roots: TreeNodeModel[] | undefined;
+      for (let i = 0; i < 50; i++) {
+        roots = await vscode.commands.executeCommand<TreeNodeModel[]>('slipway.swarm.refresh');
+        if (roots?.some((r) => r.label === 'gone' && r.kind === 'clusterError')) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.deepEqual(roots!.map((r) => [r.label, r.kind]), [['prod-like', 'cluster'], ['production', 'cluster'], ['gone', 'clusterError']]);
+      const gone = roots!.find((r) => r.label === 'gone')!;
+      assert.equal(gone.contextValue, 'clusterError');
+      assert.match(gone.children[0]!.label, /not reachable \(ENOENT\)/);
+      assert.ok(find(roots!, (n) => n.kind === 'service' && n.label === name), 'prod-like still lists the fixture service');
+    } finally {
+      await config.update('clusters', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });

@@ -1,4 +1,8 @@
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { dockerOk } from '../support/rig';
 import { serviceImage, setUpSwarmFixture, slipway, type SwarmFixture } from './swarmFixture';
 
@@ -103,6 +107,15 @@ describe('slipway swarm / deploy / rollback / promote against the two rig cluste
     }
   });
 
+  it('refuses a rollback on production without --yes and leaves the service as it was', async () => {
+    const name = await fx.createService('production', '1.0');
+    const r = slipway(fx.cliEnv(), 'rollback', name, '--cluster', 'production');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, new RegExp(`^slipway: Refusing to roll back ${name} on production cluster "production" without confirmation`));
+    assert.match(r.stderr, new RegExp(`slipway rollback ${name} --cluster production --yes`));
+    assert.equal(await serviceImage(fx.hostOf('production'), name), `${fx.repository}:1.0`);
+  });
+
   it('refuses a deploy to production without --yes and names the cluster', async () => {
     const name = await fx.createService('production', '1.0');
     const r = slipway(fx.cliEnv(), 'deploy', name, '1.1', '--cluster', 'production');
@@ -163,5 +176,23 @@ describe('slipway swarm / deploy / rollback / promote against the two rig cluste
     assert.equal(services.status, 1);
     assert.match(services.stdout, /^prod-like \(prod-like\)$/m);
     assert.match(services.stderr, /cluster gone: .*not reachable/);
+  });
+
+  it('reaches a cluster named by a Docker context', () => {
+    const config = mkdtempSync(join(tmpdir(), 'slipway-docker-config-'));
+    try {
+      const id = createHash('sha256').update('rig-production').digest('hex');
+      mkdirSync(join(config, 'contexts', 'meta', id), { recursive: true });
+      writeFileSync(join(config, 'contexts', 'meta', id, 'meta.json'), JSON.stringify({ Name: 'rig-production', Metadata: {}, Endpoints: { docker: { Host: fx.hostOf('production'), SkipTLSVerify: false } } }));
+      const env = { ...fx.cliEnv([{ name: 'via-context', role: 'test', context: 'rig-production', source: 'env' }]), DOCKER_CONFIG: config };
+      const r = slipway(env, 'swarm', 'nodes', '--json');
+      assert.equal(r.status, 0, r.stderr);
+      const nodes = JSON.parse(r.stdout) as { cluster: string; labels: Record<string, string> }[];
+      assert.deepEqual(nodes.map((n) => [n.cluster, n.labels.env]), [['via-context', 'production']]);
+      const unknown = slipway({ ...fx.cliEnv([{ name: 'x', role: 'test', context: 'nope', source: 'env' }]), DOCKER_CONFIG: config }, 'swarm', 'clusters', '--json');
+      assert.match(unknown.stdout, /Unknown Docker context \\"nope\\"/);
+    } finally {
+      rmSync(config, { recursive: true, force: true });
+    }
   });
 });

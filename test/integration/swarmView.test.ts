@@ -58,7 +58,9 @@ describe('Swarm Clusters tree and refresh against the rig clusters', function ()
     assert.match(marked.tooltip!, /prod-like runs 1\.1/);
   });
 
-  it('sees a service update through the event stream in well under a second', async () => {
+  // The bench measures the latency on a quiet machine (goal < 1 s); here the bound only has to prove the refresh came
+  // from the event stream and not from a poll (60 s in this policy), with room for a loaded CI machine.
+  it('sees a service update through the event stream, long before any poll', async () => {
     const name = await fx.createService('prod-like', '1.0');
     const client = SwarmCluster.connect(fx.clusters[0]!);
     let latest: ClusterState | undefined;
@@ -78,7 +80,7 @@ describe('Swarm Clusters tree and refresh against the rig clusters', function ()
       await dockerOk(fx.hostOf('prod-like'), ['service', 'update', '-d', '-q', '--no-resolve-image', '--image', `${fx.repository}:1.1`, name]);
       await waitFor(() => seenAt.length > 0, { timeoutMs: 5000, intervalMs: 10, what: 'the watcher to show 1.1' });
       const latency = seenAt[0]! - sent;
-      assert.ok(latency < 1000, `update seen after ${latency} ms`);
+      assert.ok(latency < 3000, `update seen after ${latency} ms`);
     } finally {
       watcher.dispose();
     }

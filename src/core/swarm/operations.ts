@@ -3,7 +3,7 @@
  * same sequence and tests can drive it with fakes: resolve → plan → guard → update → watch the rollout.
  */
 import { SlipwayError, cancelledError } from '../errors';
-import { withDigest, type ImageRef } from './imageRef';
+import { tryParseImageRef, withDigest, type ImageRef } from './imageRef';
 import type { ClusterTarget, SwarmService, SwarmTask } from './model';
 import { assertConfirmed, planDeploy, planPromote, targetImageFor, type Confirmation, type DeployPlan, type PromotePlan } from './plans';
 import { rolloutProgress, type RolloutProgress } from './rollout';
@@ -115,7 +115,7 @@ export async function startRollback(port: ClusterPort, serviceName: string): Pro
   }
   const { before, image, warnings } = await port.rollback(serviceName);
   const base = planDeploy(port.cluster, service, service.image ?? { registry: undefined, path: '', repository: '', tag: undefined, digest: undefined });
-  const to = { image, version: service.previousVersion ?? '', digest: undefined as string | undefined };
+  const to = { image, version: service.previousVersion ?? '', digest: tryParseImageRef(image)?.digest };
   const plan: DeployPlan = { ...base, to, unchanged: false, summary: `${port.cluster.name}: ${service.name} ${service.version} → ${to.version} (rollback)` };
   return { plan, since: before.updatedAt, targetImage: image, warnings, unchanged: false };
 }
