@@ -67,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
   activatePipeline(context, {
     runPipeline: (request) => runPipelineFor({ ...request, toolkit: createPipelineToolkit(process.env, buildAdapters) }),
     recentRuns: async (dir) => (await runHistoryFor(dir)).recent({ limit: 200 }),
+    runLog: async (dir, runId) => (await runHistoryFor(dir)).readLog(runId),
   });
   registerCommand(context, 'slipway.showVersion', () => {
     void vscode.window.showInformationMessage(`Slipway ${version}`);

@@ -71,7 +71,7 @@
     const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Pipeline actions' });
     const add = (label, message, cls, disabled) => {
       buttons.push(label);
-      toolbar.append(el('button', { class: cls || 'secondary', type: 'button', disabled: disabled, onclick: () => send(message) }, label));
+      toolbar.append(el('button', { class: cls || 'secondary', type: 'button', disabled: disabled, 'data-key': 'toolbar:' + message.type, onclick: () => send(message) }, label));
     };
     if (state.awaitingApproval) add('Deploy to Production', { type: 'approve' }, 'primary approve');
     if (state.busy) add('Cancel', { type: 'cancel' }, 'secondary');
@@ -95,6 +95,7 @@
             type: 'button',
             class: 'step-button',
             'data-stage': s.id,
+            'data-key': 'stage:' + s.id,
             'aria-pressed': isSel ? 'true' : 'false',
             'aria-label': (i + 1) + '. ' + s.title + ': ' + LABELS[s.state] + (s.durationMs ? ', ' + duration(s.durationMs) : ''),
             title: s.title + ' — ' + LABELS[s.state] + (s.message ? ': ' + s.message : ''),
@@ -126,19 +127,22 @@
       const actions = el('div', { class: 'actions' });
       if (!state.busy) {
         buttons.push('Re-run from here');
-        actions.append(el('button', { type: 'button', class: 'secondary', onclick: () => send({ type: 'rerunFrom', stage: stage.id }) }, 'Re-run from here'));
+        actions.append(el('button', { type: 'button', class: 'secondary', 'data-key': 'rerun', onclick: () => send({ type: 'rerunFrom', stage: stage.id }) }, 'Re-run from here'));
       }
-      if (!run.fromHistory) {
-        buttons.push(expanded ? 'Hide log' : 'Show log');
-        actions.append(el('button', { type: 'button', class: 'secondary', 'aria-expanded': expanded ? 'true' : 'false', 'aria-controls': logId, onclick: () => { expanded = !expanded; remember(); render(last); } }, expanded ? 'Hide log' : 'Show log'));
+      if (run.fromHistory) {
         buttons.push('Open log');
-        actions.append(el('button', { type: 'button', class: 'secondary', onclick: () => send({ type: 'openLog', stage: stage.id }) }, 'Open log'));
+        actions.append(el('button', { type: 'button', class: 'secondary', 'data-key': 'open-log', onclick: () => send({ type: 'openLog', stage: stage.id }) }, 'Open log'));
+      } else {
+        buttons.push(expanded ? 'Hide log' : 'Show log');
+        actions.append(el('button', { type: 'button', class: 'secondary', 'data-key': 'toggle-log', 'aria-expanded': expanded ? 'true' : 'false', 'aria-controls': logId, onclick: () => { expanded = !expanded; remember(); render(last); } }, expanded ? 'Hide log' : 'Show log'));
+        buttons.push('Open log');
+        actions.append(el('button', { type: 'button', class: 'secondary', 'data-key': 'open-log', onclick: () => send({ type: 'openLog', stage: stage.id }) }, 'Open log'));
       }
       detail.append(actions);
       if (!run.fromHistory && expanded) {
         const more = stage.logLines > stage.log.length ? [(stage.logLines - stage.log.length) + ' earlier lines — Open log shows all'] : [];
         const text = more.concat(stage.log).join('\n') || '(no output)';
-        detail.append(el('pre', { id: logId, class: 'log', tabindex: '0', 'aria-label': stage.title + ' log' }, text));
+        detail.append(el('pre', { id: logId, class: 'log', tabindex: '0', 'data-key': 'log', 'aria-label': stage.title + ' log' }, text));
       }
       children.push(detail);
     } else {
@@ -162,9 +166,18 @@
       children.push(hist);
     }
 
-    const focused = document.activeElement && document.activeElement.getAttribute('data-stage');
+    // Re-rendering replaces the DOM (up to ten times a second while a stage logs): keep the keyboard focus where it
+    // was, and keep the log scrolled where the reader left it (following the end while they are at the end).
+    const focused = document.activeElement && document.activeElement.getAttribute('data-key');
+    const oldLog = app.querySelector('pre.log');
+    const logScroll = oldLog && { id: oldLog.id, top: oldLog.scrollTop, atEnd: oldLog.scrollTop + oldLog.clientHeight >= oldLog.scrollHeight - 4 };
     app.replaceChildren(...children);
-    if (focused) focusStep(focused);
+    const newLog = app.querySelector('pre.log');
+    if (newLog) newLog.scrollTop = logScroll && logScroll.id === newLog.id && !logScroll.atEnd ? logScroll.top : newLog.scrollHeight;
+    if (focused) {
+      const again = app.querySelector('[data-key="' + focused + '"]');
+      if (again) again.focus();
+    }
     send({ type: 'rendered', stages: run ? run.stages.map((s) => s.id + ':' + s.state) : [], buttons });
   }
 

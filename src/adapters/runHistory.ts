@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { SlipwayError } from '../core/errors';
 import type { RunHistoryStore } from '../core/pipeline/history';
@@ -10,7 +10,39 @@ import { execFile } from './process';
  * in the common git dir so every worktree of the repository sees the same history.
  */
 export class JsonlRunHistory implements RunHistoryStore {
-  constructor(readonly file: string) {}
+  /** Run logs live beside the history, one file per run; only the newest `keepLogs` are kept. */
+  readonly logDir: string;
+
+  constructor(
+    readonly file: string,
+    private readonly keepLogs = 30,
+  ) {
+    this.logDir = join(dirname(file), 'logs');
+  }
+
+  private logFile(runId: string): string {
+    if (!/^[A-Za-z0-9_-]+$/.test(runId)) throw new SlipwayError('usage', `"${runId}" is not a run id`);
+    return join(this.logDir, `${runId}.slipway-log`);
+  }
+
+  async saveLog(runId: string, text: string): Promise<void> {
+    await mkdir(this.logDir, { recursive: true });
+    await writeFile(this.logFile(runId), text, 'utf8');
+    const files = await readdir(this.logDir);
+    if (files.length <= this.keepLogs) return;
+    const dated = await Promise.all(files.map(async (f) => ({ f, t: (await stat(join(this.logDir, f)).catch(() => undefined))?.mtimeMs ?? 0 })));
+    dated.sort((a, b) => b.t - a.t);
+    await Promise.all(dated.slice(this.keepLogs).map((d) => rm(join(this.logDir, d.f), { force: true })));
+  }
+
+  async readLog(runId: string): Promise<string | undefined> {
+    try {
+      return await readFile(this.logFile(runId), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
 
   async append(record: PipelineRunRecord): Promise<void> {
     await mkdir(dirname(this.file), { recursive: true });
@@ -43,7 +75,7 @@ export class JsonlRunHistory implements RunHistoryStore {
   }
 }
 
-/** `.git/slipway/runs.jsonl` of the repository containing `workspaceDir`. */
+/** `.git/slipway/runs.jsonl` (and `.git/slipway/logs/`) of the repository containing `workspaceDir`. */
 export async function runHistoryFor(workspaceDir: string): Promise<JsonlRunHistory> {
   const r = await execFile('git', ['rev-parse', '--git-common-dir'], { cwd: workspaceDir });
   if (r.code !== 0) {

@@ -120,6 +120,16 @@ describe('Pipeline view in a real VS Code extension host', function () {
     assert.deepEqual(state.history[0]!.runs.slice(0, 2).map((r) => r.status), ['failed', 'paused'], 'both runs are in the history, newest first');
   });
 
+  it('Re-run from here starts a new run at that stage, the earlier stages skipped', async () => {
+    const before = (await probe()).state.run!.runId;
+    const rerun = await vscode.commands.executeCommand<PipelineRunView>('slipway.pipeline.rerunFrom', 'deploy-production');
+    assert.notEqual(rerun.runId, before);
+    assert.deepEqual(
+      rerun.stages.map((s) => s.state),
+      ['skipped', 'skipped', 'skipped', 'skipped', 'skipped', 'failed'],
+    );
+  });
+
   it('opens a stage log as a slipway-log document', async () => {
     const doc = await vscode.commands.executeCommand<vscode.TextDocument>('slipway.pipeline.openLog', 'deploy-production');
     assert.equal(doc.languageId, 'slipway-log');

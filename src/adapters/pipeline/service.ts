@@ -2,6 +2,7 @@ import type { SlipwayConfig } from '../../core/config/model';
 import { SlipwayError } from '../../core/errors';
 import {
   APPROVAL_STAGE,
+  formatRunLog,
   pipelineStages,
   resolveMode,
   resumeArtifacts,
@@ -88,5 +89,6 @@ export async function runPipelineFor(request: PipelineRequest): Promise<Pipeline
     await set.cleanup().catch(() => undefined);
   }
   await history.append(toRecord(view));
+  await history.saveLog(view.runId, formatRunLog(view)).catch(() => undefined); // a log that cannot be kept must not fail the run
   return view;
 }

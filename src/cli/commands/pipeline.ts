@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { SlipwayError } from '../../core/errors';
-import { APPROVAL_HINT, STAGE_IDS, formatDuration, formatEvent, isRunEvent, runsByBranch, type PipelineRunView } from '../../core/pipeline';
+import { APPROVAL_HINT, STAGE_IDS, formatDuration, formatEvent, runsByBranch, stageLogOf, type PipelineRunView } from '../../core/pipeline';
 import { runHistoryFor } from '../../adapters/runHistory';
 import { runPipelineFor } from '../../adapters/pipeline/service';
 import { emit, type CliContext } from '../context';
@@ -8,17 +8,20 @@ import { usageError } from '../parse';
 
 const USAGE = `Usage: slipway pipeline [--from STAGE] [--to STAGE] [--mode delivery|deployment] [--yes] [--json]
        slipway pipeline runs [--branch NAME] [--limit N] [--json]
+       slipway pipeline log [RUN_ID] [--stage STAGE]
 
 Runs the CD stages of slipway.yml in order and stops at the first failure:
   ${STAGE_IDS.join(', ')}
 In delivery mode the run pauses before deploy-production (exit 3); approve with
 \`slipway pipeline --from deploy-production\`. In deployment mode it runs on, and a failing production test rolls
 production back to the previous version. --yes approves the production deploy up front.
-\`runs\` lists recent runs per branch (recorded in .git/slipway/runs.jsonl).
+\`runs\` lists recent runs per branch (recorded in .git/slipway/runs.jsonl); \`log\` prints a run's log (the newest
+run by default; the newest runs keep their logs in .git/slipway/logs/).
 `;
 
 export async function run(args: string[], ctx: CliContext): Promise<number> {
   if (args[0] === 'runs') return listRuns(args.slice(1), ctx);
+  if (args[0] === 'log') return showLog(args.slice(1), ctx);
   const { values, positionals } = usageError(() =>
     parseArgs({
       args,
@@ -54,7 +57,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     onEvent: (event) => {
       if (ctx.json) {
         // Machine output: one JSON event per line while running, then the run as the last line.
-        if (isRunEvent(event) || event.type === 'approvalRequired' || event.type === 'rolledBack') ctx.out(JSON.stringify({ event }) + '\n');
+        ctx.out(JSON.stringify({ event }) + '\n');
         return;
       }
       for (const line of formatEvent(event, stages)) ctx.out(line + '\n');
@@ -112,5 +115,27 @@ async function listRuns(args: string[], ctx: CliContext): Promise<number> {
       )
       .join('\n');
   });
+  return 0;
+}
+
+async function showLog(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = usageError(() =>
+    parseArgs({ args, options: { stage: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true }),
+  );
+  if (values.help) {
+    ctx.out(USAGE);
+    return 0;
+  }
+  if (positionals.length > 1) throw new SlipwayError('usage', 'Usage: slipway pipeline log [RUN_ID] [--stage STAGE]');
+  const history = await runHistoryFor(ctx.cwd);
+  const runId = positionals[0] ?? (await history.recent({ limit: 1 }))[0]?.runId;
+  if (!runId) throw new SlipwayError('notFound', 'No pipeline runs recorded yet', { hint: 'Run `slipway pipeline`' });
+  const text = await history.readLog(runId);
+  if (text === undefined) {
+    throw new SlipwayError('notFound', `No log kept for run ${runId}`, { hint: 'Only the newest runs keep their logs; `slipway pipeline runs` lists run ids' });
+  }
+  const part = values.stage === undefined ? text : stageLogOf(text, values.stage);
+  if (part === undefined) throw new SlipwayError('notFound', `Run ${runId} has no stage ${values.stage} in its log`);
+  emit(ctx, { runId, ...(values.stage ? { stage: values.stage } : {}), log: part }, () => part);
   return 0;
 }

@@ -5,6 +5,10 @@ export interface RunHistoryStore {
   append(record: PipelineRunRecord): Promise<void>;
   /** Newest first; at most `limit`; only `branch` when given. */
   recent(options?: { branch?: string; limit?: number }): Promise<PipelineRunRecord[]>;
+  /** Keeps a finished run's log (the slipway-log text of its stages); only the newest runs' logs are kept. */
+  saveLog(runId: string, text: string): Promise<void>;
+  /** The saved log of a run, or undefined when it was never saved or has been pruned. */
+  readLog(runId: string): Promise<string | undefined>;
 }
 
 /** Newest runs first, grouped by branch (each branch's runs newest first, branches by their newest run). */

@@ -67,3 +67,21 @@ export function formatStageLog(view: PipelineRunView, stage: StageView): string 
   }
   return lines.join('\n') + '\n';
 }
+
+/** A whole run's log: the stages that ran (or wait), each as in formatStageLog, in order. */
+export function formatRunLog(view: PipelineRunView): string {
+  const header = `Pipeline ${view.runId} on ${view.branch} @ ${view.version} (${view.mode}), ${view.status}`;
+  const stages = view.stages.filter((s) => s.state !== 'waiting' && !(s.state === 'skipped' && s.message === 'not selected'));
+  return [header + '\n', ...stages.map((s) => formatStageLog(view, s))].join('');
+}
+
+/** One stage's part of a run log (from its header to the next header), or undefined when the stage is not in it. */
+export function stageLogOf(runLog: string, stage: string): string | undefined {
+  const lines = runLog.split('\n');
+  const start = lines.findIndex((l) => new RegExp(`^==> \\[\\d+/\\d+\\] ${stage}: `).test(l));
+  if (start < 0) return undefined;
+  let end = lines.findIndex((l, i) => i > start && l.startsWith('==> '));
+  if (end < 0) end = lines.length;
+  const part = lines.slice(start, end).join('\n');
+  return part.endsWith('\n') ? part : part + '\n';
+}

@@ -90,6 +90,7 @@ export function applyEvent(view: PipelineRunView, event: PipelineEvent): Pipelin
       break;
     case 'runEnded':
       view.durationMs = event.durationMs;
+      // A run that stops for approval ends with result 'skipped' (RunEvent has no 'paused'); approvalRequired said why.
       if (view.status !== 'paused') view.status = event.result === 'skipped' ? 'paused' : event.result;
       if (event.result === 'failed' && view.reason === undefined) view.reason = event.message;
       break;

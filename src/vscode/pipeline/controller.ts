@@ -12,7 +12,7 @@ import {
   type PipelineRunView,
   type PipelineViewState,
 } from '../../core/pipeline';
-import type { PipelineServices, PipelineRunOptions } from './types';
+import type { PipelineServices, RunPipelineCommandOptions } from './types';
 
 /**
  * The editor's side of pipeline runs: starts runs in a workspace folder, keeps the live run's view model (fed by the
@@ -52,10 +52,12 @@ export class PipelineController implements vscode.Disposable {
     } catch {
       this.history = []; // not a git repository yet: nothing to show, nothing to fail
     }
+    // Shows the view's *Deploy to Production* title action, also for a run paused before a reload.
+    await vscode.commands.executeCommand('setContext', 'slipway.pipeline.awaitingApproval', this.state().awaitingApproval);
     this.changed.fire();
   }
 
-  async run(folder: vscode.WorkspaceFolder, options: PipelineRunOptions = {}): Promise<PipelineRunView> {
+  async run(folder: vscode.WorkspaceFolder, options: RunPipelineCommandOptions = {}): Promise<PipelineRunView> {
     if (!vscode.workspace.isTrusted) {
       throw new SlipwayError('usage', 'The pipeline does not run in an untrusted workspace', { hint: 'Trust the workspace first (Workspaces: Manage Workspace Trust)' });
     }
@@ -104,7 +106,6 @@ export class PipelineController implements vscode.Disposable {
     } finally {
       if (throttle) clearTimeout(throttle);
       this.running = undefined;
-      await vscode.commands.executeCommand('setContext', 'slipway.pipeline.awaitingApproval', this.current?.status === 'paused');
       await this.refreshHistory(folder);
     }
   }
@@ -135,6 +136,14 @@ export class PipelineController implements vscode.Disposable {
   /** The run whose stage logs can be opened (the live one, else none: the history keeps no logs). */
   liveRun(): PipelineRunView | undefined {
     return this.current;
+  }
+
+  /** The saved log of the run the view shows from the history (after a reload), if it is still kept. */
+  async historyLog(): Promise<{ runId: string; text: string } | undefined> {
+    const run = this.state().run;
+    if (!run || !this.folder) return undefined;
+    const text = await this.services.runLog(this.folder.uri.fsPath, run.runId);
+    return text === undefined ? undefined : { runId: run.runId, text };
   }
 
   dispose(): void {

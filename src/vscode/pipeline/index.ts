@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { SlipwayError } from '../../core/errors';
-import { STAGE_IDS, STAGE_TITLES, formatStageLog, isStageId, type PipelineRunView } from '../../core/pipeline';
+import { STAGE_IDS, STAGE_TITLES, formatStageLog, isStageId, stageLogOf, type PipelineRunView } from '../../core/pipeline';
 import { pickWorkspaceFolder, registerCommand, showError } from '../common/commands';
 import { PipelineController } from './controller';
-import type { PipelineRunOptions, PipelineServices } from './types';
+import type { RunPipelineCommandOptions, PipelineServices } from './types';
 import { PipelineViewProvider, type ViewMessage } from './view';
 
 export type { PipelineServices } from './types';
@@ -11,7 +11,7 @@ export type { PipelineServices } from './types';
 /** The Pipeline feature: the webview view, *Run Pipeline*, *Deploy to Production*, re-run from a stage, stage logs. */
 export function activatePipeline(context: vscode.ExtensionContext, services: PipelineServices): { controller: PipelineController; view: PipelineViewProvider } {
   const controller = new PipelineController(services);
-  const run = async (options: PipelineRunOptions = {}): Promise<PipelineRunView> => {
+  const run = async (options: RunPipelineCommandOptions = {}): Promise<PipelineRunView> => {
     const view = await controller.run(await pickWorkspaceFolder(), options);
     announce(view);
     return view;
@@ -21,9 +21,19 @@ export function activatePipeline(context: vscode.ExtensionContext, services: Pip
     announce(view);
     return view;
   };
+  const openDocument = async (content: string): Promise<vscode.TextDocument> => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'slipway-log', content });
+    await vscode.window.showTextDocument(doc, { preview: true });
+    return doc;
+  };
   const openLog = async (stage?: string): Promise<vscode.TextDocument> => {
     const live = controller.liveRun();
-    if (!live) throw new SlipwayError('notFound', 'No pipeline run with logs in this session', { hint: 'Run the pipeline; logs of earlier runs are not kept' });
+    if (!live) {
+      // After a reload the view shows the newest run from the history: open its saved log.
+      const saved = await controller.historyLog();
+      if (!saved) throw new SlipwayError('notFound', 'The log of this run is no longer kept', { hint: 'Only the newest runs keep their logs; run the pipeline again' });
+      return openDocument((stage ? stageLogOf(saved.text, stage) : undefined) ?? saved.text);
+    }
     const id =
       stage ??
       (await vscode.window.showQuickPick(
@@ -32,9 +42,7 @@ export function activatePipeline(context: vscode.ExtensionContext, services: Pip
       ))?.id;
     const found = live.stages.find((s) => s.id === id);
     if (!found) throw new SlipwayError('cancelled', 'No stage picked');
-    const doc = await vscode.workspace.openTextDocument({ language: 'slipway-log', content: formatStageLog(live, found) });
-    await vscode.window.showTextDocument(doc, { preview: true });
-    return doc;
+    return openDocument(formatStageLog(live, found));
   };
   const rerunFrom = async (stage?: string): Promise<PipelineRunView> => {
     const id =
@@ -60,7 +68,7 @@ export function activatePipeline(context: vscode.ExtensionContext, services: Pip
   });
   context.subscriptions.push(controller, provider, vscode.window.registerWebviewViewProvider(PipelineViewProvider.viewId, provider, { webviewOptions: { retainContextWhenHidden: true } }));
 
-  registerCommand(context, 'slipway.pipeline.run', (options?: PipelineRunOptions) => run(options ?? {}));
+  registerCommand(context, 'slipway.pipeline.run', (options?: RunPipelineCommandOptions) => run(options ?? {}));
   registerCommand(context, 'slipway.pipeline.approve', (options?: { yes?: boolean }) => approve(options ?? {}));
   registerCommand(context, 'slipway.pipeline.rerunFrom', (stage?: string) => rerunFrom(typeof stage === 'string' ? stage : undefined));
   registerCommand(context, 'slipway.pipeline.openLog', (stage?: string) => openLog(typeof stage === 'string' ? stage : undefined));

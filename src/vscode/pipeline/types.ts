@@ -13,10 +13,12 @@ export interface PipelineServices {
     onStart?: (info: { runId: string; mode: PipelineMode; stages: readonly StageId[]; selected: readonly StageId[]; branch: string; version: string; commit: string }) => void;
   }): Promise<PipelineRunView>;
   recentRuns(workspaceDir: string): Promise<PipelineRunRecord[]>;
+  /** The saved log of a finished run (slipway-log text), if it is still kept. */
+  runLog(workspaceDir: string, runId: string): Promise<string | undefined>;
 }
 
 /** Options of *Slipway: Run Pipeline* (also what tests pass to the command). */
-export interface PipelineRunOptions {
+export interface RunPipelineCommandOptions {
   readonly from?: string;
   readonly to?: string;
   readonly mode?: PipelineMode;

@@ -96,6 +96,22 @@ describe('slipway pipeline (CLI, stages without Docker)', () => {
     assert.match(r.stderr, /slipway.yml:4:\d+: pipeline.stages.1 must be one of: checkout, unit-tests/);
   });
 
+  it('pipeline log prints the newest run\'s log, or one stage of it', () => {
+    const dir = make(['checkout', 'deploy-production']);
+    assert.equal(slipway(dir, 'pipeline').status, 3);
+    const r = slipway(dir, 'pipeline', 'log');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^Pipeline \S+ on develop @ develop \(delivery\), paused$/m);
+    assert.match(r.stdout, /^==> \[1\/2\] checkout: Checkout\n {4}HEAD [0-9a-f]{40} on develop, version develop\nPASS checkout/m);
+    assert.match(r.stdout, /^WAIT deploy-production: waiting for approval/m);
+    const stage = slipway(dir, 'pipeline', 'log', '--stage', 'deploy-production');
+    assert.equal(stage.status, 0, stage.stderr);
+    assert.doesNotMatch(stage.stdout, /checkout/);
+    const missing = slipway(dir, 'pipeline', 'log', 'nosuchrun');
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /No log kept for run nosuchrun/);
+  });
+
   it('pipeline runs lists recent runs per branch, newest first', () => {
     const dir = make(['checkout', 'deploy-production']);
     assert.equal(slipway(dir, 'pipeline', '--to', 'checkout').status, 0);

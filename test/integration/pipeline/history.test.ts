@@ -45,6 +45,18 @@ describe('run history (.git/slipway/runs.jsonl)', () => {
     assert.equal(other.file, main.file);
   });
 
+  it('keeps run logs beside the history and prunes all but the newest', async () => {
+    const h = new JsonlRunHistory(join(dir, 'slipway', 'runs.jsonl'), 2);
+    for (const id of ['a', 'b', 'c']) {
+      await h.saveLog(id, `log of ${id}\n`);
+      await new Promise((r) => setTimeout(r, 20)); // distinct modification times
+    }
+    assert.equal(await h.readLog('c'), 'log of c\n');
+    assert.equal(await h.readLog('b'), 'log of b\n');
+    assert.equal(await h.readLog('a'), undefined, 'the oldest log is pruned');
+    await assert.rejects(h.readLog('../runs'), /is not a run id/);
+  });
+
   it('outside a git repository it says so and how to fix it', async () => {
     await assert.rejects(runHistoryFor(dir), (e: Error & { kind?: string; hint?: string }) => e.kind === 'git' && /not a git repository/.test(e.message) && /git init/.test(e.hint ?? ''));
   });

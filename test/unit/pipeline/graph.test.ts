@@ -56,3 +56,13 @@ describe('pipeline stage graph', () => {
     assert.deepEqual(splitBuildSteps(s('unit-test', 'lint', 'integration-tests', 'bundle')).build, s('bundle'));
   });
 });
+
+describe('pipeline run log', () => {
+  it('cuts one stage out of a run log, header to next header', async () => {
+    const { stageLogOf } = await import('../../../src/core/pipeline');
+    const log = 'Pipeline r on main @ 1.0 (delivery), failed\n==> [1/2] checkout: Checkout\n    HEAD abc\nPASS checkout (5ms)\n==> [2/2] build: Build\n  ! Error: boom\nFAIL build (1.0s): boom\n';
+    assert.equal(stageLogOf(log, 'checkout'), '==> [1/2] checkout: Checkout\n    HEAD abc\nPASS checkout (5ms)\n');
+    assert.equal(stageLogOf(log, 'build'), '==> [2/2] build: Build\n  ! Error: boom\nFAIL build (1.0s): boom\n');
+    assert.equal(stageLogOf(log, 'deploy-staging'), undefined);
+  });
+});

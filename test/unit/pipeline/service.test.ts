@@ -6,6 +6,13 @@ import type { PipelineToolkit } from '../../../src/adapters/pipeline/toolkit';
 
 class MemoryHistory implements RunHistoryStore {
   records: PipelineRunRecord[] = [];
+  logs = new Map<string, string>();
+  async saveLog(runId: string, text: string) {
+    this.logs.set(runId, text);
+  }
+  async readLog(runId: string) {
+    return this.logs.get(runId);
+  }
   async append(r: PipelineRunRecord) {
     this.records.push(r);
   }
@@ -57,6 +64,9 @@ describe('pipeline service (run, record, resume)', () => {
     assert.equal(second.status, 'passed');
     assert.deepEqual(deployed, [`localhost:5000/go-auth@sha256:${'b'.repeat(64)} confirmed=true`]);
     assert.equal(history.records.length, 2);
+    assert.match(history.logs.get('one')!, /^Pipeline one on develop @ develop \(delivery\), paused\n==> \[1\/4\] checkout: Checkout\n/);
+    assert.match(history.logs.get('one')!, /^WAIT deploy-production: waiting for approval/m);
+    assert.doesNotMatch(history.logs.get('two')!, /checkout/, 'stages a run did not select are not in its log');
 
     const state = pipelineViewState({ mode: 'delivery', busy: false, history: await history.recent() });
     assert.equal(state.run!.runId, 'two', 'the view shows the newest run when none is live');
