@@ -12,6 +12,7 @@ import { activateDoctor } from './vscode/doctor';
 import { registerCommand } from './vscode/common/commands';
 import { GitFlowEngine } from './core/gitflow/engine';
 import { findGitDir, gitPort } from './adapters/git';
+import { GitProcessRunner } from './adapters/gitRunner';
 import { activateGitFlow, type GitFlowApi } from './vscode/gitflow';
 import { ClusterWatcher } from './adapters/docker/clusterWatcher';
 import { SwarmCluster } from './adapters/docker/swarm';
@@ -65,7 +66,10 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
     return version;
   });
 
-  const gitFlow = activateGitFlow(context, { engineFor: (root) => new GitFlowEngine(gitPort(root)), gitDirFor: findGitDir });
+  // git runs from a small helper process: forking the (large) extension host for every git call is slow.
+  const gitRunner = new GitProcessRunner();
+  context.subscriptions.push({ dispose: () => gitRunner.dispose() });
+  const gitFlow = activateGitFlow(context, { engineFor: (root) => new GitFlowEngine(gitPort(root, { runner: gitRunner })), gitDirFor: findGitDir });
 
   return { version, gitFlow };
 }
