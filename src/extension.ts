@@ -16,6 +16,7 @@ import { activatePipeline } from './vscode/pipeline';
 import { registerCommand } from './vscode/common/commands';
 import { GitFlowEngine } from './core/gitflow/engine';
 import { findGitDir, gitPort } from './adapters/git';
+import { GitProcessRunner } from './adapters/gitRunner';
 import { activateGitFlow, type GitFlowApi } from './vscode/gitflow';
 import { ClusterWatcher } from './adapters/docker/clusterWatcher';
 import { SwarmCluster } from './adapters/docker/swarm';
@@ -74,7 +75,10 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
     return version;
   });
 
-  const gitFlow = activateGitFlow(context, { engineFor: (root) => new GitFlowEngine(gitPort(root)), gitDirFor: findGitDir });
+  // git runs from a small helper process: forking the (large) extension host for every git call is slow.
+  const gitRunner = new GitProcessRunner();
+  context.subscriptions.push({ dispose: () => gitRunner.dispose() });
+  const gitFlow = activateGitFlow(context, { engineFor: (root) => new GitFlowEngine(gitPort(root, { runner: gitRunner })), gitDirFor: findGitDir });
 
   return { version, gitFlow };
 }

@@ -11,6 +11,7 @@ import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { readGitConfigText } from '../core/gitflow/gitConfigFile';
 import type { GitPort, GitResult } from '../core/gitflow/port';
 import { SlipwayError } from '../core/errors';
+import type { GitProcessRunner } from './gitRunner';
 import { execFile } from './process';
 
 export const FINISH_STATE_FILE = join('slipway', 'flow-finish.json');
@@ -87,6 +88,8 @@ export interface GitAdapterOptions {
   readonly signal?: AbortSignal;
   /** Extra environment for git (tests set identities; the rest of process.env is kept). */
   readonly env?: NodeJS.ProcessEnv;
+  /** Spawn git from this small helper process (the editor's choice: its own process is too big to fork cheaply). */
+  readonly runner?: GitProcessRunner;
 }
 
 /** A GitPort for one repository directory. */
@@ -107,7 +110,9 @@ export function gitPort(cwd: string, options: GitAdapterOptions = {}): GitPort {
   return {
     // --no-optional-locks: reads such as status do not rewrite the index (no lock contention, less I/O).
     git: (args: readonly string[]): Promise<GitResult> =>
-      execFile(git, ['--no-optional-locks', ...args], { cwd, env, ...(options.signal ? { signal: options.signal } : {}) }),
+      options.runner
+        ? options.runner.run(git, ['--no-optional-locks', ...args], { cwd, env })
+        : execFile(git, ['--no-optional-locks', ...args], { cwd, env, ...(options.signal ? { signal: options.signal } : {}) }),
     gitDir: resolveGitDir,
     async readGitFlowConfig() {
       const dir = (gitDir ??= findGitDir(cwd));

@@ -1,0 +1,29 @@
+// Helper of bench/flow.mjs: runs the git-flow engine in-process on request (IPC), the way the editor does.
+// argv: <ballast MB> <direct|helper>. The ballast makes this process as big as a VS Code extension host (~200 MB
+// measured), because Node's fork-based spawn gets slower with the parent's size; "helper" spawns git through
+// GitProcessRunner as the extension does.
+const { join } = require('node:path');
+const root = join(__dirname, '..');
+const { GitFlowEngine } = require(join(root, 'out', 'src', 'core', 'gitflow', 'engine.js'));
+const { gitPort } = require(join(root, 'out', 'src', 'adapters', 'git.js'));
+const { GitProcessRunner } = require(join(root, 'out', 'src', 'adapters', 'gitRunner.js'));
+
+const ballast = [];
+for (let i = 0; i < Number(process.argv[2]); i++) ballast.push(Buffer.alloc(1 << 20, 1));
+const runner = process.argv[3] === 'helper' ? new GitProcessRunner() : undefined;
+
+process.on('message', async ({ repo, env }) => {
+  const t0 = process.hrtime.bigint();
+  try {
+    const engine = new GitFlowEngine(gitPort(repo, { env, ...(runner ? { runner } : {}) }));
+    await engine.start('feature', 'X');
+    await engine.finish('feature', 'X');
+    process.send({ ms: Number(process.hrtime.bigint() - t0) / 1e6, ballastMb: ballast.length });
+  } catch (e) {
+    process.send({ error: String(e && e.message) });
+  }
+});
+process.on('disconnect', () => {
+  runner?.dispose();
+  process.exit(0);
+});
