@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createBuildAdapters } from '../../adapters/build/index';
 import { testWorkspace } from '../../adapters/build/workflows';
-import { environmentMessage, environmentStage } from '../../core/build/integrationRun';
+import { environmentMessage, environmentStage, parallelCount } from '../../core/build/integrationRun';
 import { SlipwayError } from '../../core/errors';
 import { formatDuration } from '../../core/run/format';
 import { emit, type CliContext } from '../context';
@@ -38,6 +38,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   if (values.parallel !== undefined) {
     parallel = Number(values.parallel);
     if (!/^\d+$/.test(values.parallel)) throw new SlipwayError('usage', `--parallel needs a whole number, not "${values.parallel}"`);
+    parallelCount(parallel, 1); // range check before slipway.yml is read: a usage error stays exit 2
   }
   const result = await testWorkspace(createBuildAdapters(ctx.env), {
     workspaceDir: ctx.cwd,
