@@ -162,6 +162,7 @@ describe('slipway CLI with bad input (new-user walk-through)', function () {
       ['pipeline', '--from', 'build', '--to', 'checkout'],
       ['test', 'integration', '--parallel', '0'],
       ['deploy', 'svc'],
+      ['package', '--version', ''],
       ['swarm', 'bogus'],
     ];
     for (const args of cases) {
