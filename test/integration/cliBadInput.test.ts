@@ -152,6 +152,18 @@ describe('slipway CLI with bad input (new-user walk-through)', function () {
     });
   });
 
+  describe('test integration', () => {
+    it('a compose file compose rejects fails with one slipway: line naming the cause and one hint (exit 1)', () => {
+      const dir = tempDir();
+      writeFileSync(join(dir, 'slipway.yml'), 'version: 1\nintegration:\n  compose: c.yml\n  test: tests\n  app: app\n  parallel: 2\n');
+      writeFileSync(join(dir, 'c.yml'), 'services:\n  app:\n    image: slipway-rig/busybox:1\n    bogus_key: 1\n  tests:\n    image: slipway-rig/busybox:1\n    depends_on: [app]\n');
+      const r = slipwayIn(dir, ['test', 'integration', '--image', 'slipway-rig/busybox:1']);
+      assertCleanError(r, 1, 'invalid compose file');
+      assert.match(r.stderr, /^slipway: Integration tests failed in 2 of 2 environments: compose up failed .*bogus_key/m);
+      assert.equal(r.stderr.match(/^hint: /gm)?.length, 1, `one hint, not one per environment: ${r.stderr}`);
+    });
+  });
+
   it('usage errors across the command groups exit 2 with a slipway: line and keep --json stdout pure JSON', () => {
     const dir = flowRepo().dir; // a git-flow repository without slipway.yml
     const cases: string[][] = [

@@ -56,6 +56,13 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
       })
       .join('\n'),
   );
-  for (const e of result.environments) if (e.error?.hint) ctx.err(`hint: ${e.error.hint}\n`);
+  if (result.verdict === 'failed') {
+    // One `slipway:` line on stderr like every failing command; the same cause in N environments is said once.
+    const failed = result.environments.filter((e) => e.verdict === 'failed');
+    const reasons = [...new Set(failed.map((e) => environmentMessage(e) ?? 'failed'))];
+    const where = result.environments.length > 1 ? ` in ${failed.length} of ${result.environments.length} environments` : '';
+    ctx.err(`slipway: Integration tests failed${where}${reasons.length === 1 ? `: ${reasons[0]}` : ''}\n`);
+  }
+  for (const hint of new Set(result.environments.flatMap((e) => (e.error?.hint ? [e.error.hint] : [])))) ctx.err(`hint: ${hint}\n`);
   return result.exitCode;
 }
