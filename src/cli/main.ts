@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SlipwayError, exitCodeFor, toSlipwayError } from '../core/errors';
 import { COMMANDS } from './commandTable';
@@ -23,6 +24,7 @@ function parseGlobal(argv: string[], cwd: string): GlobalOptions {
       const dir = argv[++i];
       if (dir === undefined) throw new SlipwayError('usage', 'Option -C needs a directory');
       opts.cwd = resolve(opts.cwd, dir);
+      requireDirectory(opts.cwd, dir);
     } else if (a === '--json') opts.json = true;
     else if (a === '-h' || a === '--help') opts.help = true;
     else if (a === '-V' || a === '--version') opts.version = true;
@@ -37,6 +39,17 @@ function parseGlobal(argv: string[], cwd: string): GlobalOptions {
     return true;
   });
   return opts;
+}
+
+/** `-C DIR` must name an existing directory: otherwise git and docker fail later with misleading spawn errors. */
+function requireDirectory(path: string, given: string): void {
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    throw new SlipwayError('usage', `-C ${given}: no such directory`, { hint: 'Pass an existing directory (the workspace or repository to act on)' });
+  }
+  if (!isDir) throw new SlipwayError('usage', `-C ${given}: not a directory`, { hint: 'Pass the directory that contains the file, not the file itself' });
 }
 
 export async function main(argv: string[], io: Pick<CliContext, 'out' | 'err'>, env = process.env, signal = new AbortController().signal): Promise<number> {

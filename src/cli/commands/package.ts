@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createBuildAdapters } from '../../adapters/build/index';
 import { packageWorkspace } from '../../adapters/build/workflows';
 import { formatSize } from '../../core/build/packageRun';
+import { SlipwayError } from '../../core/errors';
 import { emit, type CliContext } from '../context';
 import { usageError } from '../parse';
 import { printedRunEvents } from '../runPrinter';
@@ -20,6 +21,10 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   if (values.help) {
     ctx.out(HELP);
     return 0;
+  }
+  // `--version ""` (an unset variable in CI) must not quietly package "develop".
+  if (values.version !== undefined && values.version.trim() === '') {
+    throw new SlipwayError('usage', '--version is empty', { hint: 'Leave --version out to use the v* tag on HEAD (else develop), or give a tag like 1.2.0' });
   }
   const result = await packageWorkspace(createBuildAdapters(ctx.env), {
     workspaceDir: ctx.cwd,

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { SlipwayError } from '../../core/errors';
-import { APPROVAL_HINT, STAGE_IDS, formatDuration, formatEvent, runsByBranch, stageLogOf, type PipelineRunView } from '../../core/pipeline';
+import { APPROVAL_HINT, STAGE_IDS, formatDuration, formatEvent, resolveMode, runsByBranch, selectStages, stageLogOf, type PipelineRunView } from '../../core/pipeline';
 import { runHistoryFor } from '../../adapters/runHistory';
 import { runPipelineFor } from '../../adapters/pipeline/service';
 import { emit, type CliContext } from '../context';
@@ -41,6 +41,9 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     return 0;
   }
   if (positionals.length > 0) throw new SlipwayError('usage', `Unexpected argument "${positionals[0]}"`, { hint: 'Stages are chosen with --from and --to' });
+  // Usage errors first (exit 2), before slipway.yml or git are read; a pipeline.stages subset is checked again later.
+  selectStages(STAGE_IDS, { from: values.from, to: values.to });
+  if (values.mode !== undefined) resolveMode(undefined, values.mode);
 
   let stages: readonly string[] = STAGE_IDS;
   const view = await runPipelineFor({

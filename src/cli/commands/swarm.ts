@@ -25,7 +25,9 @@ function failures(states: readonly ClusterState[], ctx: CliContext): number {
   for (const s of states) {
     if (s.kind !== 'error') continue;
     failed++;
-    ctx.err(`slipway: cluster ${s.cluster.name}: ${s.error.message}${s.error.hint ? `\nhint: ${s.error.hint}` : ''}\n`);
+    // Adapter errors usually name the cluster already ('Cluster "x": …'); say it once.
+    const message = s.error.message.includes(`"${s.cluster.name}"`) ? s.error.message : `cluster ${s.cluster.name}: ${s.error.message}`;
+    ctx.err(`slipway: ${message}${s.error.hint ? `\nhint: ${s.error.hint}` : ''}\n`);
   }
   return failed;
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createBuildAdapters } from '../../adapters/build/index';
 import { testWorkspace } from '../../adapters/build/workflows';
-import { environmentMessage, environmentStage } from '../../core/build/integrationRun';
+import { environmentMessage, environmentStage, parallelCount } from '../../core/build/integrationRun';
 import { SlipwayError } from '../../core/errors';
 import { formatDuration } from '../../core/run/format';
 import { emit, type CliContext } from '../context';
@@ -38,6 +38,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   if (values.parallel !== undefined) {
     parallel = Number(values.parallel);
     if (!/^\d+$/.test(values.parallel)) throw new SlipwayError('usage', `--parallel needs a whole number, not "${values.parallel}"`);
+    parallelCount(parallel, 1); // range check before slipway.yml is read: a usage error stays exit 2
   }
   const result = await testWorkspace(createBuildAdapters(ctx.env), {
     workspaceDir: ctx.cwd,
@@ -55,6 +56,13 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
       })
       .join('\n'),
   );
-  for (const e of result.environments) if (e.error?.hint) ctx.err(`hint: ${e.error.hint}\n`);
+  if (result.verdict === 'failed') {
+    // One `slipway:` line on stderr like every failing command; the same cause in N environments is said once.
+    const failed = result.environments.filter((e) => e.verdict === 'failed');
+    const reasons = [...new Set(failed.map((e) => environmentMessage(e) ?? 'failed'))];
+    const where = result.environments.length > 1 ? ` in ${failed.length} of ${result.environments.length} environments` : '';
+    ctx.err(`slipway: Integration tests failed${where}${reasons.length === 1 ? `: ${reasons[0]}` : ''}\n`);
+  }
+  for (const hint of new Set(result.environments.flatMap((e) => (e.error?.hint ? [e.error.hint] : [])))) ctx.err(`hint: ${hint}\n`);
   return result.exitCode;
 }

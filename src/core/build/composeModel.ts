@@ -28,7 +28,8 @@ function variablesIn(text: string): string[] {
 /** Parses a compose file's text; YAML errors carry line:column like slipway.yml errors do. */
 export function parseComposeModel(text: string, file: string): ComposeModel {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
+  // prettyErrors: false keeps the message free of the library's own " at line L, column C:" and code frame.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const pos = lineCounter.linePos(e.pos[0]);

@@ -215,6 +215,8 @@ export class GitFlowEngine {
     await this.requireNoFinishInProgress();
     const branch = config.prefixes[type] + name;
     requireValidName(type, name, branch);
+    // feature/-x is a valid ref, but a name that looks like an option cannot be typed back (finish -x is a flag).
+    if (name.startsWith('-')) throw new SlipwayError('usage', `Invalid ${type} name '${name}': it cannot start with "-"`, { details: { branch } });
     const tag = type === 'release' || type === 'hotfix' ? versionTag(config, name) : undefined;
     if (tag) {
       const problem = refNameProblem(tag);
@@ -280,6 +282,7 @@ export class GitFlowEngine {
       throw new SlipwayError('gitflow', `Finishing a release based on '${base}' (not '${config.develop}') is not supported`, { hint: 'Use `git flow release finish` for this one' });
     }
     requireClean(status!);
+    if (options.push) await this.requireRemote(config.origin, `${type} finish -p`);
 
     // Like AVH: always fetch the branch itself when it has a remote counterpart; with -F also the branches merged into.
     const origin = config.origin;
@@ -349,6 +352,7 @@ export class GitFlowEngine {
           hint: `Check out '${step.target}' and run \`slipway flow finish --continue\`, or run \`slipway flow finish --abort\``,
         });
       }
+      await this.requireNoConflictMarkers(state);
       const commit = await this.port.git(['commit', '-q', '--no-edit']);
       if (commit.code !== 0) {
         const nothing = /nothing to commit|nothing added to commit|no changes added/i.test(commit.stdout + commit.stderr);
@@ -403,6 +407,7 @@ export class GitFlowEngine {
     const { branch } = resolveExisting(type, nameArg, snap, config, 'publish');
     requireClean(status!);
     const origin = config.origin;
+    await this.requireRemote(origin, `${type} publish`);
     await this.run(['fetch', '-q', origin]);
     if ((await this.port.git(['rev-parse', '--verify', '-q', `refs/remotes/${origin}/${branch}`])).code === 0) {
       throw new SlipwayError('gitflow', `Branch '${origin}/${branch}' already exists`, { hint: `It is published already; push with git push, or track it elsewhere with slipway flow ${type} track` });
@@ -427,6 +432,7 @@ export class GitFlowEngine {
     requireClean(status!);
     if (snap.branches.has(branch)) throw new SlipwayError('gitflow', `Branch '${branch}' already exists`, { hint: `Check it out with git checkout ${branch}` });
     const origin = config.origin;
+    await this.requireRemote(origin, `${type} track`);
     await this.run(['fetch', '-q', origin]);
     if ((await this.port.git(['rev-parse', '--verify', '-q', `refs/remotes/${origin}/${branch}`])).code !== 0) {
       throw new SlipwayError('notFound', `'${origin}' has no branch '${branch}'`, { hint: `Publish it first with slipway flow ${type} publish ${name}` });
@@ -591,6 +597,30 @@ export class GitFlowEngine {
     const r = await this.port.git(args);
     if (r.code !== 0) throw gitError(args, r);
     return r.stdout;
+  }
+
+  /** `git add` of a file that still has <<<<<<< markers marks it resolved; refuse to commit those markers. */
+  private async requireNoConflictMarkers(state: FinishState): Promise<void> {
+    const files = state.conflict?.files ?? [];
+    if (files.length === 0) return;
+    // The markers git writes always carry a label ("<<<<<<< HEAD", ">>>>>>> feature/x"); a bare ======= may be prose.
+    const grep = await this.port.git(['grep', '--cached', '-l', '-E', '-e', '^<<<<<<< ', '-e', '^>>>>>>> ', '--', ...files]);
+    const marked = grep.code === 0 ? grep.stdout.split('\n').filter((l) => l.length > 0) : [];
+    if (marked.length > 0) {
+      throw new SlipwayError('conflict', `${marked.length === 1 ? 'A file still has' : `${marked.length} files still have`} conflict markers: ${marked.join(', ')}`, {
+        hint: 'Edit out the <<<<<<< ======= >>>>>>> lines, `git add` the files, then run `slipway flow finish --continue` (or `slipway flow finish --abort` to go back)',
+        details: { files: marked },
+      });
+    }
+  }
+
+  /** Refuses before anything changes when the git-flow remote (gitflow.origin, default origin) is not configured. */
+  private async requireRemote(origin: string, what: string): Promise<void> {
+    if ((await this.port.git(['remote', 'get-url', origin])).code === 0) return;
+    throw new SlipwayError('gitflow', `${what} needs the remote '${origin}', which is not configured`, {
+      hint: `Add it with \`git remote add ${origin} URL\` (or set gitflow.origin to the remote to use)`,
+      details: { remote: origin },
+    });
   }
 
   private async isAncestor(a: string, b: string): Promise<boolean> {

@@ -33,12 +33,18 @@ export function parseClusterList(value: unknown, source: ClusterTarget['source']
         })();
   return entries.map(([key, raw], i) => {
     const where = key !== undefined ? `${what}.${key}` : `${what}[${i}]`;
-    if (!isRecord(raw)) throw new SlipwayError('config', `${where} must be an object with name, role and host or context`);
+    if (!isRecord(raw)) {
+      // A single cluster object given where a list is expected reads as a map whose values are strings.
+      throw new SlipwayError('config', key !== undefined ? `${what} must be a list of clusters (its "${key}" is not a cluster object)` : `${where} must be an object with name, role and host or context`, {
+        hint: 'Example: [{"name": "prod-like", "role": "prod-like", "host": "unix:///var/run/docker.sock"}]',
+      });
+    }
     const name = key ?? optionalString(raw, 'name', where);
     if (!name) throw new SlipwayError('config', `${where} has no name`);
     const role = raw.role;
     if (typeof role !== 'string' || !ROLES.includes(role as ClusterRole)) {
-      throw new SlipwayError('config', `${where}.role must be one of ${ROLES.join(', ')} (got ${JSON.stringify(role)})`);
+      const got = role === undefined ? 'it is missing' : `got ${JSON.stringify(role)}`;
+      throw new SlipwayError('config', `${where}.role must be one of ${ROLES.join(', ')} (${got})`, { hint: 'The role decides the guards: production deploys need a confirmation' });
     }
     const host = optionalString(raw, 'host', where);
     const context = optionalString(raw, 'context', where);

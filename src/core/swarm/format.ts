@@ -16,14 +16,15 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
 
 export function clustersTable(states: readonly ClusterState[]): string {
   return table(
-    ['NAME', 'ROLE', 'ENDPOINT', 'STATUS', 'NODES', 'SERVICES'],
+    // STATUS last: an unreachable cluster's reason is long and would push the counts off the screen.
+    ['NAME', 'ROLE', 'ENDPOINT', 'NODES', 'SERVICES', 'STATUS'],
     states.map((s) => [
       s.cluster.name,
       s.cluster.role,
       s.cluster.host ?? `context:${s.cluster.context ?? ''}`,
-      s.kind === 'ok' ? 'ok' : s.kind === 'error' ? `${s.error.kind}: ${s.error.message}` : 'loading',
       s.kind === 'ok' ? String(s.snapshot.nodes.length) : '-',
       s.kind === 'ok' ? String(s.snapshot.services.length) : '-',
+      s.kind === 'ok' ? 'ok' : s.kind === 'error' ? `${s.error.kind}: ${s.error.message}` : 'loading',
     ]),
   );
 }

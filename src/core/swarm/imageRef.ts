@@ -41,6 +41,9 @@ export function parseImageRef(text: string): ImageRef {
   const hasRegistry = rest.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
   const registry = hasRegistry ? first : undefined;
   const path = hasRegistry ? rest.slice(first.length + 1) : rest;
+  // Docker's reference grammar: lowercase path components joined by ".", "_", "__" or dashes (so no "..", no "/x/").
+  const bad = path.split('/').find((c) => !/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(c));
+  if (bad !== undefined) throw new Error(`malformed repository name in image reference "${input}" (${bad === '' ? 'empty part' : `"${bad}"`}: use lowercase letters, digits and . _ -)`);
   return { registry, path, repository: rest, tag, digest };
 }
 

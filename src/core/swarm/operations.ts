@@ -92,7 +92,7 @@ export async function watchRollout(port: ClusterPort, serviceName: string, targe
   const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
   for (;;) {
     const { service, tasks } = await port.serviceState(serviceName);
-    const progress = rolloutProgress(service, tasks, targetImage, since);
+    const progress = rolloutProgress(service, tasks, targetImage, since, port.cluster.name);
     options.onProgress?.(progress, service);
     if (progress.outcome !== 'inProgress') return { progress, service };
     if (Date.now() > deadline) {

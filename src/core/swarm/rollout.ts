@@ -77,7 +77,8 @@ export function describeFailedTask(t: SwarmTask): string {
  * Reads the rollout of `targetImage` on `service`. `since` is the service's UpdatedAt *before* the update was sent:
  * an UpdateStatus that started earlier belongs to an older rollout and is ignored.
  */
-export function rolloutProgress(service: SwarmService, tasks: readonly SwarmTask[], targetImage: string, since: string): RolloutProgress {
+/** `clusterName` makes the rollback command in a paused update's message one that runs as printed. */
+export function rolloutProgress(service: SwarmService, tasks: readonly SwarmTask[], targetImage: string, since: string, clusterName?: string): RolloutProgress {
   const current = tasks.filter(isCurrent);
   const rows = current.map(
     (t): RolloutTask => ({
@@ -109,7 +110,7 @@ export function rolloutProgress(service: SwarmService, tasks: readonly SwarmTask
     message = `update completed: ${updated}/${total} tasks running ${service.version}`;
   } else if (status?.phase === 'paused') {
     outcome = 'paused';
-    message = `Swarm paused the update (failure action "pause")${failureText ? ` after ${failureText}` : ''}: ${status.message}. Tasks on the new version: ${updated}/${total}. Roll back with \`slipway rollback ${service.name}\` or fix and deploy again`;
+    message = `Swarm paused the update (failure action "pause")${failureText ? ` after ${failureText}` : ''}: ${status.message}. Tasks on the new version: ${updated}/${total}. Roll back with \`slipway rollback ${service.name}${clusterName ? ` --cluster ${clusterName}` : ''}\` or fix and deploy again`;
   } else if (status?.phase === 'rolledBack') {
     outcome = 'rolledBack';
     message = `Swarm rolled ${service.name} back to ${service.version} (failure action "rollback")${failureText ? ` after ${failureText}` : ''}: ${status.message}`;

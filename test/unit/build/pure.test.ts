@@ -118,6 +118,12 @@ describe('build: compose model', () => {
     assert.deepEqual(m.portVariables, ['APP_PORT', 'ADMIN_PORT']);
     assert.deepEqual(m.volumes, ['data']);
   });
+  it('reports a compose YAML error once, as file:line:col and the reason, without the library\'s own position', () => {
+    assert.throws(
+      () => parseComposeModel('services:\n  app: [\n', 'c.yml'),
+      (e: Error) => /^c\.yml:3:1: Flow sequence in block collection must be sufficiently indented and end with a \]$/.test(e.message),
+    );
+  });
   it('waits for the first service the test depends on unless one is configured', () => {
     const m = parseComposeModel(compose, 'c.yml');
     assert.equal(readinessService(m, 'tests', undefined, 'c.yml'), 'app');

@@ -33,5 +33,9 @@ describe('image references', () => {
     assert.throws(() => parseImageRef(''), /empty/);
     assert.throws(() => parseImageRef('demo@sha256:xyz'), /malformed digest/);
     assert.throws(() => parseImageRef('demo:bad tag'), /malformed/);
+    assert.throws(() => parseImageRef('../../x'), /malformed repository name .*"\.\."/);
+    assert.throws(() => parseImageRef('localhost:5000/Demo:1'), /malformed repository name .*"Demo"/);
+    assert.throws(() => parseImageRef('localhost:5000//demo:1'), /empty part/);
+    assert.equal(parseImageRef('localhost:5000/team_a/demo-x__y.z:1').path, 'team_a/demo-x__y.z');
   });
 });
