@@ -175,7 +175,7 @@ describe('slipway swarm / deploy / rollback / promote against the two rig cluste
     const services = slipway(fx.cliEnv(clusters), 'swarm', 'services');
     assert.equal(services.status, 1);
     assert.match(services.stdout, /^prod-like \(prod-like\)$/m);
-    assert.match(services.stderr, /cluster gone: .*not reachable/);
+    assert.match(services.stderr, /Cluster "gone": .*not reachable/);
   });
 
   it('reaches a cluster named by a Docker context', () => {
