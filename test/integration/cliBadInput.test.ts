@@ -165,6 +165,21 @@ describe('slipway CLI with bad input (new-user walk-through)', function () {
     });
   });
 
+  describe('pipeline', () => {
+    it('in a fresh `git init` says there are no commits yet (one line, with a hint), and `runs` says there are none', () => {
+      const dir = tempDir();
+      spawnSync('git', ['init', '-q'], { cwd: dir });
+      writeFileSync(join(dir, 'slipway.yml'), 'version: 1\n');
+      const r = slipwayIn(dir, ['pipeline']);
+      assertCleanError(r, 1, 'pipeline without commits');
+      assert.match(r.stderr, /^slipway: The repository has no commits yet, so there is nothing to build\nhint: Commit your work first/m);
+      assert.doesNotMatch(r.stderr, /ambiguous argument/);
+      const runs = slipwayIn(dir, ['--json', 'pipeline', 'runs']);
+      assert.equal(runs.status, 0, runs.stderr);
+      assert.deepEqual(JSON.parse(runs.stdout), { branches: [] });
+    });
+  });
+
   it('usage errors across the command groups exit 2 with a slipway: line and keep --json stdout pure JSON', () => {
     const dir = flowRepo().dir; // a git-flow repository without slipway.yml
     const cases: string[][] = [
