@@ -107,6 +107,19 @@ describe('slipway CLI with bad input (new-user walk-through)', function () {
       assert.equal(r.hasBranch('feature/c'), false);
     });
 
+    it('with an empty feature prefix, finish/delete of master or develop is refused and nothing is merged or deleted', () => {
+      const r = flowRepo();
+      assert.equal(r.slipway('flow', 'init', '-f', '-p', '').status, 0);
+      const before = r.fullState();
+      for (const args of [['finish', 'master'], ['delete', 'master'], ['finish', 'develop'], ['finish']]) {
+        const res = r.slipway('flow', 'feature', ...args);
+        assertCleanError(res, 1, `feature ${args.join(' ')}`);
+        assert.match(res.stderr, /'(master|develop)' is the (production|development) branch, not a feature branch/);
+        assert.match(res.stderr, /gitflow\.prefix\.feature is empty/);
+        assert.equal(r.fullState(), before, `feature ${args.join(' ')} changed the repository`);
+      }
+    });
+
     it('publish, track and finish -p without the remote say how to add it, before anything changes', () => {
       const r = flowRepo();
       assert.equal(r.slipway('flow', 'feature', 'start', 'p').status, 0);
