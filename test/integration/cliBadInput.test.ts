@@ -4,11 +4,12 @@
  * stdout with --json, and nothing changed in the repository.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, GIT_ENV, TempRepo, type RunResult } from '../support/gitflowRepo';
+import { setUpSwarmFixture, type SwarmFixture } from './swarmFixture';
 
 const STATE_FILE = join('.git', 'slipway', 'flow-finish.json');
 /** Nothing listens on port 1: connections are refused at once. */
@@ -106,6 +107,19 @@ describe('slipway CLI with bad input (new-user walk-through)', function () {
       assert.equal(r.hasBranch('feature/c'), false);
     });
 
+    it('with an empty feature prefix, finish/delete of master or develop is refused and nothing is merged or deleted', () => {
+      const r = flowRepo();
+      assert.equal(r.slipway('flow', 'init', '-f', '-p', '').status, 0);
+      const before = r.fullState();
+      for (const args of [['finish', 'master'], ['delete', 'master'], ['finish', 'develop'], ['finish']]) {
+        const res = r.slipway('flow', 'feature', ...args);
+        assertCleanError(res, 1, `feature ${args.join(' ')}`);
+        assert.match(res.stderr, /'(master|develop)' is the (production|development) branch, not a feature branch/);
+        assert.match(res.stderr, /gitflow\.prefix\.feature is empty/);
+        assert.equal(r.fullState(), before, `feature ${args.join(' ')} changed the repository`);
+      }
+    });
+
     it('publish, track and finish -p without the remote say how to add it, before anything changes', () => {
       const r = flowRepo();
       assert.equal(r.slipway('flow', 'feature', 'start', 'p').status, 0);
@@ -164,6 +178,21 @@ describe('slipway CLI with bad input (new-user walk-through)', function () {
     });
   });
 
+  describe('pipeline', () => {
+    it('in a fresh `git init` says there are no commits yet (one line, with a hint), and `runs` says there are none', () => {
+      const dir = tempDir();
+      spawnSync('git', ['init', '-q'], { cwd: dir });
+      writeFileSync(join(dir, 'slipway.yml'), 'version: 1\n');
+      const r = slipwayIn(dir, ['pipeline']);
+      assertCleanError(r, 1, 'pipeline without commits');
+      assert.match(r.stderr, /^slipway: The repository has no commits yet, so there is nothing to build\nhint: Commit your work first/m);
+      assert.doesNotMatch(r.stderr, /ambiguous argument/);
+      const runs = slipwayIn(dir, ['--json', 'pipeline', 'runs']);
+      assert.equal(runs.status, 0, runs.stderr);
+      assert.deepEqual(JSON.parse(runs.stdout), { branches: [] });
+    });
+  });
+
   it('usage errors across the command groups exit 2 with a slipway: line and keep --json stdout pure JSON', () => {
     const dir = flowRepo().dir; // a git-flow repository without slipway.yml
     const cases: string[][] = [
@@ -185,5 +214,34 @@ describe('slipway CLI with bad input (new-user walk-through)', function () {
       assert.equal(json.status, 2);
       assert.equal((JSON.parse(json.stdout) as { error: { kind: string } }).error.kind, 'usage', args.join(' '));
     }
+  });
+});
+
+describe('slipway deploy interrupted (Ctrl-C while following the rollout)', function () {
+  this.timeout(120_000);
+  let fixture: SwarmFixture;
+  before(async () => {
+    fixture = await setUpSwarmFixture(['1.0', '1.1']);
+  });
+  after(async () => {
+    await fixture?.cleanup();
+  });
+
+  it('says Swarm carries on and how to follow or undo it, instead of "The operation was cancelled" (exit 130)', async () => {
+    // Two replicas 20 s apart: the rollout is surely still going when the CLI is interrupted.
+    const service = await fixture.createService('prod-like', '1.0', ['--replicas', '2', '--update-delay', '20s']);
+    const child = spawn(process.execPath, [CLI, 'deploy', service, '1.1', '--cluster', 'prod-like'], { env: fixture.cliEnv(), cwd: tmpdir() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (/tasks on 1\.1/.test(stdout) && child.exitCode === null) child.kill('SIGINT');
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(status, 130, stderr);
+    assert.match(stderr, new RegExp(`^slipway: Stopped following the deploy of ${service} on prod-like; Swarm carries on with it$`, 'm'));
+    assert.match(stderr, new RegExp(`hint: Follow it with \`slipway swarm tasks ${service} --cluster prod-like\`; undo it with \`slipway rollback ${service} --cluster prod-like\``));
+    assert.doesNotMatch(stderr, /The operation was cancelled/);
   });
 });

@@ -22,6 +22,11 @@ async function git(dir: string, args: string[], signal?: AbortSignal): Promise<s
 
 /** Branch, HEAD, uncommitted changes and the version the package stage tags with. */
 export async function describeWorkspace(dir: string, signal?: AbortSignal): Promise<WorkspaceState> {
+  const head = await execFile('git', ['rev-parse', '--verify', '-q', 'HEAD'], { cwd: dir, signal });
+  if (head.code === 1) {
+    // A fresh `git init`: git's own "ambiguous argument 'HEAD'" is three lines that do not say that.
+    throw new SlipwayError('git', 'The repository has no commits yet, so there is nothing to build', { hint: 'Commit your work first (git add -A && git commit), then run the pipeline' });
+  }
   const commit = (await git(dir, ['rev-parse', 'HEAD'], signal)).trim();
   const branch = (await git(dir, ['rev-parse', '--abbrev-ref', 'HEAD'], signal)).trim();
   const changes = (await git(dir, ['status', '--porcelain', '--untracked-files=normal'], signal)).split('\n').filter((l) => l.trim() !== '');

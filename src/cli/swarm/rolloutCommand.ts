@@ -2,6 +2,7 @@
 import type { SwarmCluster } from '../../adapters/docker/swarm';
 import type { DeployPlan } from '../../core/swarm/plans';
 import type { StartedRollout } from '../../core/swarm/operations';
+import { SlipwayError, isCancellation } from '../../core/errors';
 import { emit, type CliContext } from '../context';
 import { describeVersion, followRollout } from './shared';
 
@@ -33,7 +34,17 @@ export async function finishRollout(ctx: CliContext, client: SwarmCluster, kind:
     emit(ctx, report, () => report.message);
     return 0;
   }
-  const progress = await followRollout(ctx, client, started, options.timeoutSeconds);
+  let progress: Awaited<ReturnType<typeof followRollout>>;
+  try {
+    progress = await followRollout(ctx, client, started, options.timeoutSeconds);
+  } catch (e) {
+    // Ctrl-C stops the CLI, not Swarm: say so, or "cancelled" reads as if the deploy were undone.
+    if (!isCancellation(e)) throw e;
+    throw new SlipwayError('cancelled', `Stopped following the ${kind} of ${plan.service} on ${plan.cluster.name}; Swarm carries on with it`, {
+      hint: `Follow it with \`slipway swarm tasks ${plan.service} --cluster ${plan.cluster.name}\`${kind === 'rollback' ? '' : `; undo it with \`slipway rollback ${plan.service} --cluster ${plan.cluster.name}\``}`,
+      details: { cluster: plan.cluster.name, service: plan.service },
+    });
+  }
   // For a requested rollback, Swarm's "rollback completed" is the success; for a deploy it means the update failed.
   const ok = kind === 'rollback' ? progress.outcome === 'rolledBack' || progress.outcome === 'completed' : progress.outcome === 'completed';
   const message = kind === 'rollback' && ok ? `rollback completed: ${plan.service} on ${plan.cluster.name} runs ${plan.to.version} again (${progress.updated}/${progress.total} tasks)` : progress.message;

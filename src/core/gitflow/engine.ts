@@ -726,6 +726,19 @@ function requireValidName(type: FlowType, name: string, branch: string): void {
 
 /** The branch a command acts on: the one named (exactly, or a unique prefix for topics, as AVH), else the current one. */
 function resolveExisting(type: FlowType, nameArg: string | undefined, snap: RepoSnapshot, config: GitFlowConfig, verb: string): { name: string; branch: string } {
+  const found = resolveTopic(type, nameArg, snap, config, verb);
+  // With an empty prefix (gitflow.prefix.feature = "") the production and development branches look like topics:
+  // finishing or deleting them would merge and delete master or develop.
+  if (found.branch === config.master || found.branch === config.develop) {
+    throw new SlipwayError('gitflow', `'${found.branch}' is the ${found.branch === config.master ? 'production' : 'development'} branch, not a ${type} branch`, {
+      hint: config.prefixes[type] === '' ? `gitflow.prefix.${type} is empty; set a prefix with \`slipway flow init -f\` (default ${type}/)` : `Name a ${type} branch: slipway flow ${type} list`,
+      details: { branch: found.branch },
+    });
+  }
+  return found;
+}
+
+function resolveTopic(type: FlowType, nameArg: string | undefined, snap: RepoSnapshot, config: GitFlowConfig, verb: string): { name: string; branch: string } {
   const prefix = config.prefixes[type];
   if (nameArg === undefined || nameArg === '') {
     const current = snap.currentBranch;
