@@ -31,12 +31,21 @@ function serviceOf(config: SlipwayConfig): string {
   return need(config.deploy, 'deploy section', 'Add deploy: { service: NAME, registry: HOST:PORT }').service;
 }
 
+/** The moving tag of untagged commits: it may hold another commit's image, so it is never deployed by tag. */
+const MOVING_VERSION = 'develop';
+
 /**
- * The image a deploy ships: the digest the build stage pushed (this run, or the run being resumed), else the
- * registry's `NAME:VERSION` tag so `--from deploy-prod-like` still works on a version built earlier.
+ * The image a deploy ships: the digest the build stage pushed (this run, or the run being resumed), else — for a
+ * release version only — the registry's `NAME:VERSION` tag, so `--from deploy-prod-like` works on a release built
+ * earlier. A `develop` build is never deployed by tag: that tag may hold another commit's image.
  */
 function deployImage(ctx: Ctx): string {
   if (ctx.artifacts.image) return ctx.artifacts.image;
+  if (ctx.version === MOVING_VERSION) {
+    throw new SlipwayError('notFound', 'No image built from this commit to deploy: no earlier pipeline run on this commit pushed one, and the "develop" tag may hold another commit\'s image', {
+      hint: 'Run the pipeline from the start (`slipway pipeline`), or tag a release (v1.2.3) to deploy its tag',
+    });
+  }
   const registry = ctx.config.deploy?.registry;
   const name = ctx.config.package?.image;
   if (!registry || !name) {

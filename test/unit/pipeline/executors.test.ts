@@ -95,6 +95,31 @@ describe('pipeline stage executors', () => {
     assert.equal(view.artifacts.version, '1.2.0', 'checkout resolves the version from git');
   });
 
+  it('never deploys the moving develop tag when no run on this commit pushed an image', async () => {
+    const { tools, calls } = fakeToolkit();
+    const set = createPipelineExecutors(tools);
+    const view = await runPipeline({
+      runId: 'r', workspaceDir: '/ws', config: CONFIG, branch: 'develop', commit: 'c0ffee1234', version: 'develop', mode: 'deployment',
+      stages: STAGE_IDS, selected: ['deploy-prod-like'], executors: set.executors, signal: new AbortController().signal,
+    });
+    await set.cleanup();
+    assert.equal(view.failedStage, 'deploy-prod-like');
+    assert.match(view.reason!, /No image built from this commit to deploy.*"develop" tag may hold another commit's image/);
+    assert.ok(!calls.some((c) => c.startsWith('deploy')), calls.join('\n'));
+  });
+
+  it('deploys a release version by its registry tag when no run on this commit pushed an image', async () => {
+    const { tools, calls } = fakeToolkit();
+    const set = createPipelineExecutors(tools);
+    const view = await runPipeline({
+      runId: 'r', workspaceDir: '/ws', config: CONFIG, branch: 'master', commit: 'c0ffee1234', version: '1.2.0', mode: 'deployment',
+      stages: STAGE_IDS, selected: ['deploy-prod-like'], executors: set.executors, signal: new AbortController().signal,
+    });
+    await set.cleanup();
+    assert.equal(view.status, 'passed', view.reason);
+    assert.deepEqual(calls, ['deploy prod-like localhost:5000/go-auth:1.2.0 confirmed=true']);
+  });
+
   it('checkout refuses a dirty tree and names the files', async () => {
     const { tools, calls } = fakeToolkit({}, [' M main.go', '?? notes.txt']);
     const view = await runWith(tools);
