@@ -22,19 +22,10 @@ import { ClusterWatcher } from './adapters/docker/clusterWatcher';
 import { SwarmCluster } from './adapters/docker/swarm';
 import { loadClusterTargets, registryLookup } from './adapters/docker/swarmClusters';
 import { gitTags } from './adapters/gitTags';
-import { RegistryClient } from './adapters/registry';
+import { listRegistryTags } from './adapters/registry';
 import { parseClusterList } from './core/swarm/clusters';
 import { activateSwarm } from './vscode/swarm';
-import type { ImageRef } from './core/swarm/imageRef';
-import { SlipwayError } from './core/errors';
 
-/** Tags come only from a registry the image names (host[:port]/path); Slipway never guesses a public registry. */
-function listRegistryTags(ref: ImageRef): Promise<string[]> {
-  if (!ref.registry) {
-    return Promise.reject(new SlipwayError('notFound', `${ref.repository} names no registry`, { hint: 'Use an image in a registry (host:port/name) to pick from its tags' }));
-  }
-  return new RegistryClient(ref.registry).tags(ref.path);
-}
 
 export interface SlipwayApi {
   readonly version: string;

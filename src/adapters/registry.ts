@@ -3,6 +3,7 @@
  * types, so the digest equals what `docker push` printed and what RepoDigests hold). Plain `fetch`, no engine.
  */
 import { SlipwayError } from '../core/errors';
+import type { ImageRef } from '../core/swarm/imageRef';
 
 export const MANIFEST_ACCEPT = [
   'application/vnd.docker.distribution.manifest.v2+json',
@@ -100,4 +101,12 @@ export function sortTags(tags: readonly string[]): string[] {
     if (pb) return 1;
     return a < b ? -1 : a > b ? 1 : 0;
   });
+}
+
+/** Tags come only from a registry the image names (host[:port]/path); Slipway never guesses a public registry. */
+export function listRegistryTags(ref: ImageRef): Promise<string[]> {
+  if (!ref.registry) {
+    return Promise.reject(new SlipwayError('notFound', `${ref.repository} names no registry`, { hint: 'Use an image in a registry (host:port/name) to pick from its tags' }));
+  }
+  return new RegistryClient(ref.registry).tags(ref.path);
 }
