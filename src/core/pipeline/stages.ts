@@ -1,20 +1,13 @@
+import { PIPELINE_STAGES, type PipelineStageId } from '../config/model';
+
 /**
  * The nine continuous-delivery stages, in the only order that makes sense: each deploy comes before its tests, and
  * every environment comes before the next, more precious one.
  */
-export const STAGE_IDS = [
-  'checkout',
-  'unit-tests',
-  'build',
-  'deploy-staging',
-  'functional-tests',
-  'deploy-prod-like',
-  'readiness-tests',
-  'deploy-production',
-  'production-tests',
-] as const;
+// One list serves slipway.yml's `pipeline.stages` and the pipeline itself.
+export const STAGE_IDS = PIPELINE_STAGES;
 
-export type StageId = (typeof STAGE_IDS)[number];
+export type StageId = PipelineStageId;
 
 export const STAGE_TITLES: Readonly<Record<StageId, string>> = {
   checkout: 'Checkout',
