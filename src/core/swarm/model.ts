@@ -5,19 +5,13 @@
 import type { ImageRef } from './imageRef';
 import type { UpdateState } from './updateState';
 
-import type { ClusterRole } from '../config/model';
+import type { ClusterConfig, ClusterRole } from '../config/model';
 
 export type { ClusterRole };
 
-/** A configured cluster: where it answers and what it is for. Mirrors `ClusterConfig` of slipway.yml. */
-export interface ClusterTarget {
-  readonly name: string;
-  readonly role: ClusterRole;
-  readonly host?: string;
-  readonly context?: string;
-  readonly tls?: { readonly ca?: string; readonly cert?: string; readonly key?: string };
-  readonly registry?: string;
-  readonly source?: 'slipway.yml' | 'settings' | 'env';
+/** A configured cluster: slipway.yml's `ClusterConfig`, which may also come from the `SLIPWAY_CLUSTERS` environment. */
+export interface ClusterTarget extends Omit<ClusterConfig, 'source'> {
+  readonly source?: ClusterConfig['source'] | 'env';
 }
 
 export interface SwarmNode {
