@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SlipwayError, exitCodeFor, toSlipwayError } from '../core/errors';
 import { COMMANDS } from './commandTable';
+import { hintLines } from './remedies';
 import type { CliContext } from './context';
 import { usageText } from './usage';
 import { slipwayVersion } from './version';
@@ -80,8 +81,8 @@ export async function main(argv: string[], io: Pick<CliContext, 'out' | 'err'>, 
   } catch (e) {
     const err = toSlipwayError(e);
     const code = exitCodeFor(err);
-    if (json) io.out(JSON.stringify({ error: { kind: err.kind, message: err.message, hint: err.hint, details: err.details } }) + '\n');
-    io.err(`slipway: ${err.message}${err.hint ? `\nhint: ${err.hint}` : ''}\n`);
+    if (json) io.out(JSON.stringify({ error: { kind: err.kind, message: err.message, hint: err.hint, remedies: err.remedies, details: err.details } }) + '\n');
+    io.err([`slipway: ${err.message}`, ...hintLines(err.hint, err.remedies)].join('\n') + '\n');
     if (code === 2) io.err(`Run \`slipway --help\` for usage.\n`);
     return code;
   }

@@ -1,3 +1,5 @@
+import type { Remedy } from './remedies';
+
 /**
  * Typed errors with a user-facing reason and a suggested action.
  *
@@ -23,8 +25,13 @@ export type ErrorKind =
 const MARK = Symbol.for('slipway.error');
 
 export interface SlipwayErrorOptions {
-  /** What the user can do next, e.g. "Run `slipway flow init -d`". */
+  /**
+   * What the user can do next, in words every front end can show as they are ("Commit or stash your changes").
+   * Never a CLI command or an editor command: those are `remedies`.
+   */
   readonly hint?: string;
+  /** Actions that fix or continue it; the CLI prints each as a command, the editor offers each as a button. */
+  readonly remedies?: readonly Remedy[];
   readonly cause?: unknown;
   /** Structured details for --json output and tests. */
   readonly details?: Record<string, unknown>;
@@ -33,6 +40,7 @@ export interface SlipwayErrorOptions {
 export class SlipwayError extends Error {
   readonly [MARK] = true;
   readonly hint: string | undefined;
+  readonly remedies: readonly Remedy[];
   readonly details: Record<string, unknown> | undefined;
 
   constructor(
@@ -43,6 +51,7 @@ export class SlipwayError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'SlipwayError';
     this.hint = options.hint;
+    this.remedies = options.remedies ?? [];
     this.details = options.details;
   }
 

@@ -1,20 +1,33 @@
 import * as vscode from 'vscode';
 import { SlipwayError, isCancellation, toSlipwayError } from '../../core/errors';
+import { remedyButton, type RemedyButton } from './remedies';
 
 /** Extra buttons offered with an error, by kind (one table, not a growing switch). */
-const ERROR_ACTIONS: Partial<Record<SlipwayError['kind'], readonly { title: string; command: string }[]>> = {
-  unreachable: [{ title: 'Run Doctor', command: 'slipway.doctor' }],
-  config: [{ title: 'Open slipway.yml', command: 'slipway.openConfig' }],
+const ERROR_ACTIONS: Partial<Record<SlipwayError['kind'], readonly RemedyButton[]>> = {
+  unreachable: [{ title: 'Run Doctor', command: 'slipway.doctor', args: [] }],
+  config: [{ title: 'Open slipway.yml', command: 'slipway.openConfig', args: [] }],
 };
 
-/** Shows any error as one consistent notification: what happened, what to do, and matching actions. */
-export async function showError(error: unknown): Promise<void> {
+/**
+ * Shows any error as one consistent notification: what happened, what to do, and a button per remedy (then the
+ * kind's usual actions). `retry`, when given, is offered for a `retry` remedy.
+ */
+export async function showError(error: unknown, retry?: () => unknown): Promise<void> {
   if (isCancellation(error)) return;
   const err = toSlipwayError(error);
-  const actions = ERROR_ACTIONS[err.kind] ?? [];
-  const picked = await vscode.window.showErrorMessage(`Slipway: ${err.userMessage}`, ...actions.map((a) => a.title));
-  const action = actions.find((a) => a.title === picked);
-  if (action) await vscode.commands.executeCommand(action.command);
+  const fromRemedies = err.remedies.flatMap((r) => {
+    if (r.action === 'retry') return retry ? [{ title: 'Retry', command: '', args: [] }] : [];
+    const button = remedyButton(r);
+    return button ? [button] : [];
+  });
+  const buttons = [...fromRemedies, ...(ERROR_ACTIONS[err.kind] ?? [])].filter(
+    (b, i, all) => all.findIndex((o) => o.title === b.title) === i,
+  );
+  const picked = await vscode.window.showErrorMessage(`Slipway: ${err.userMessage}`, ...buttons.map((b) => b.title));
+  const button = buttons.find((b) => b.title === picked);
+  if (!button) return;
+  if (button.command === '') await retry?.();
+  else await vscode.commands.executeCommand(button.command, ...button.args);
 }
 
 /** Registers a command whose thrown errors become notifications instead of silent rejections. */

@@ -1,0 +1,30 @@
+import type { Remedy } from '../../core/remedies';
+
+/** A button offered with an error: its title and the command it runs (with arguments). */
+export interface RemedyButton {
+  readonly title: string;
+  readonly command: string;
+  readonly args: readonly unknown[];
+}
+
+/**
+ * How the editor offers each remedy: a button running the command that does it. `retry` has no command of its own;
+ * the caller of showError passes the operation to run again.
+ */
+const BUTTONS: { readonly [A in Remedy['action']]: (r: Extract<Remedy, { action: A }>) => RemedyButton | undefined } = {
+  flowInit: () => ({ title: 'Initialize Git Flow', command: 'slipway.flow.init', args: [] }),
+  flowContinue: () => ({ title: 'Continue Finish', command: 'slipway.flow.finish.continue', args: [] }),
+  flowAbort: () => ({ title: 'Abort Finish', command: 'slipway.flow.finish.abort', args: [] }),
+  openConfig: (r) => ({ title: 'Open slipway.yml', command: 'slipway.openConfig', args: r.line ? [{ file: r.file, line: r.line }] : [] }),
+  retry: () => undefined,
+  doctor: () => ({ title: 'Run Doctor', command: 'slipway.doctor', args: [] }),
+  editClusters: () => ({ title: 'Edit Cluster Settings', command: 'slipway.swarm.editSettings', args: [] }),
+  approveProduction: () => ({ title: 'Deploy to Production', command: 'slipway.pipeline.approve', args: [] }),
+  rollback: (r) => ({ title: 'Roll Back', command: 'slipway.swarm.rollback', args: [{ cluster: r.cluster, service: r.service }] }),
+  showTasks: (r) => ({ title: 'Show Tasks', command: 'slipway.swarm.refresh', args: [{ cluster: r.cluster, service: r.service }] }),
+  pipelineRuns: () => ({ title: 'Show Pipeline', command: 'workbench.view.extension.slipway', args: [] }),
+};
+
+export function remedyButton(remedy: Remedy): RemedyButton | undefined {
+  return (BUTTONS[remedy.action] as (r: Remedy) => RemedyButton | undefined)(remedy);
+}
