@@ -9,7 +9,7 @@ import { DockerBuilder } from '../docker/containers';
 import { defaultEndpoint, dockerClient, engineError, type EngineEndpoint } from '../docker/endpoint';
 import { DockerImageBuilder } from '../docker/images';
 import { reapOrphans, type ReapReport } from '../docker/janitor';
-import { execFile } from '../process';
+import { tagsOnHead } from '../git/queries';
 
 /** Everything the build, package and integration runs need, wired to the real engine, compose CLI and git. */
 export interface BuildAdapters {
@@ -30,11 +30,7 @@ export interface BuildAdapters {
 }
 
 export const gitVersionSource: GitVersionPort = {
-  async tagsOnHead(dir) {
-    const r = await execFile('git', ['tag', '--points-at', 'HEAD'], { cwd: dir, timeoutMs: 10_000 }).catch(() => undefined);
-    if (!r || r.code !== 0) return [];
-    return r.stdout.split('\n').map((t) => t.trim()).filter(Boolean);
-  },
+  tagsOnHead,
 };
 
 export const freePortAllocator: PortAllocatorPort = {
