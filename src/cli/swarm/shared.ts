@@ -1,6 +1,15 @@
 /** What `slipway swarm|deploy|rollback|promote` share: cluster lookup, connecting, and following a rollout. */
+import { userInfo } from 'node:os';
 import { SwarmCluster } from '../../adapters/docker/swarm';
-import { connectOrError, loadClusterTargets, readClusterState } from '../../adapters/docker/swarmClusters';
+import { SwarmStacks } from '../../adapters/docker/stacks';
+import { loadSlipwayConfig } from '../../adapters/config';
+import { workspaceStackFiles } from '../../adapters/fs/stackFiles';
+import { gitClient } from '../../adapters/git';
+import type { StackDeployDeps } from '../../app/stack/deploy';
+import { stackSourceFor, type StackSource } from '../../app/stack/source';
+import type { SlipwayConfig } from '../../core/config/model';
+import type { ReleaseRecord } from '../../core/stack/release';
+import { connectOrError, loadClusterTargets, readClusterState, registryLookup } from '../../adapters/docker/swarmClusters';
 import { SlipwayError } from '../../core/errors';
 import { findCluster } from '../../core/swarm/clusters';
 import type { ClusterState, ClusterTarget } from '../../core/swarm/model';
@@ -76,4 +85,41 @@ export function timeoutOf(value: string | undefined): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new SlipwayError('usage', `--timeout needs a number of seconds (got ${value})`);
   return n;
+}
+
+/** Everything a stack command needs on one cluster: slipway.yml, the stack source and the use cases' ports. */
+export interface StackContext {
+  readonly config: SlipwayConfig;
+  readonly source: StackSource;
+  readonly deps: StackDeployDeps;
+}
+
+export async function stackContext(ctx: CliContext, clusterName: string): Promise<StackContext> {
+  const config = await loadSlipwayConfig(ctx.cwd);
+  const cluster = findCluster(await clusterTargets(ctx), clusterName);
+  const source = stackSourceFor(config, cluster);
+  const deps: StackDeployDeps = { cluster: new SwarmStacks(SwarmCluster.connect(cluster, ctx.env)), files: workspaceStackFiles(ctx.cwd), registryFor: registryLookup(), env: ctx.env };
+  return { config, source, deps };
+}
+
+/** Who and which commit a release record names (the OS user, git's HEAD when the workspace is a repository). */
+export async function releaseAuthor(ctx: CliContext): Promise<{ who: string; commit?: string }> {
+  const who = ctx.env.SLIPWAY_ACTOR ?? ctx.env.USER ?? ctx.env.LOGNAME ?? userInfo().username;
+  const commit = (await gitClient.read(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: ctx.cwd, timeoutMs: 10_000 }))?.trim();
+  return { who, ...(commit ? { commit } : {}) };
+}
+
+export function releaseNumber(value: string): number {
+  const n = Number(value.replace(/^#/, ''));
+  if (!Number.isInteger(n) || n < 1) throw new SlipwayError('usage', `A release is a number from 1 (got ${value})`);
+  return n;
+}
+
+/** Every release record on a cluster (all stacks); empty when the cluster cannot be read. */
+export async function releasesOf(ctx: CliContext, cluster: ClusterTarget): Promise<ReleaseRecord[]> {
+  try {
+    return await new SwarmStacks(SwarmCluster.connect(cluster, ctx.env)).allReleases();
+  } catch {
+    return [];
+  }
 }

@@ -178,6 +178,9 @@ export function loadStack(files: readonly StackFileText[], vars: Variables): Loa
   if (Object.keys(compose.services).length === 0) {
     throw stackError({ file: files[0]!.path, line: 1, col: 1 }, 'defines no services', { path: 'services' });
   }
+  for (const [name, s] of Object.entries(compose.services)) {
+    if (!s.image) throw stackError(positionAt(positions, `services.${name}`, files[0]!.path), `services.${name} has no image (Swarm services need one; build: is not used by stacks)`, { path: `services.${name}` });
+  }
   const warnings = [...unset].map((v) => `The variable ${v} is not set; it stands for an empty string in ${files.map((f) => f.path).join(', ')}`);
   return { compose, positions, warnings, files: files.map((f) => f.path) };
 }

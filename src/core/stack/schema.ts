@@ -43,7 +43,6 @@ const service = {
   type: 'object',
   additionalProperties: false,
   patternProperties: { '^x-': {} },
-  required: ['image'],
   properties: {
     image: { type: 'string', minLength: 1 },
     command: stringOrList,

@@ -106,7 +106,7 @@ services:
     configError(() => loadStack([file('s.yml', BASE.replace('${REPLICAS:-2}', 'many'))], { SLIPWAY_IMAGE: 'x' }), /^s\.yml:15:17: services\.app\.deploy\.replicas must be integer/);
     configError(() => loadStack([file('s.yml', 'services:\n  app: [\n')], {}), /^s\.yml:\d+:\d+: is not valid YAML/);
     configError(() => loadStack([file('s.yml', BASE.replace('"18100:3000"', '"127.0.0.1:18100:3000"'))], { SLIPWAY_IMAGE: 'x' }), /^s\.yml:10:9: services\.app\.ports\.0 "127\.0\.0\.1:18100:3000" names a host IP/);
-    configError(() => loadStack([file('s.yml', BASE)], {}), /^s\.yml:4:12: services\.app\.image must NOT have fewer than 1 characters|^s\.yml:4:12: services\.app\.image must not be empty/);
+    configError(() => loadStack([file('s.yml', BASE)], {}), /^s\.yml:4:12: services\.app\.image must not be empty|^s\.yml:3:3: services\.app has no image/);
     configError(() => loadStack([file('s.yml', BASE.replace('${SLIPWAY_IMAGE}', '${SLIPWAY_IMAGE:?build first}'))], {}), /^s\.yml:4:5: services\.app\.image required variable SLIPWAY_IMAGE is unset: build first/);
   });
 
