@@ -24,8 +24,23 @@ const lazyDockerDeps = {
     });
   },
 };
+// The CLI's one composition file (src/cli/composition.ts) imports every adapter; each command bundle keeps only what
+// it uses. esbuild drops unused ES modules on its own, but keeps a CommonJS library's require() unless the package is
+// known to be free of import-time side effects: these are, so `slipway flow` does not carry dockerode or Ajv.
+const PURE_PACKAGES = /^(dockerode|docker-modem|ajv|ajv-formats|yaml|simple-git)(\/|$)/;
+const purePackages = {
+  name: 'pure-packages',
+  setup(build) {
+    build.onResolve({ filter: PURE_PACKAGES }, async (args) => {
+      if (args.pluginData?.purePackages) return undefined;
+      const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { purePackages: true } });
+      if (resolved.errors.length > 0) return { errors: resolved.errors };
+      return { ...resolved, sideEffects: false };
+    });
+  },
+};
 const common = {
-  plugins: [lazyDockerDeps],
+  plugins: [lazyDockerDeps, purePackages],
   bundle: true,
   platform: 'node',
   target: 'node20',

@@ -3,7 +3,7 @@ import { SlipwayError } from '../../core/errors';
 import { GitFlowEngine, type FlowBranch, type FlowOutcome } from '../../core/gitflow/engine';
 import type { FinishOptions } from '../../core/gitflow/finishPlan';
 import { FLOW_TYPES, isFinishable, isFlowType, type FlowType } from '../../core/gitflow/types';
-import { gitPort } from '../../adapters/git';
+import { gitFor } from '../composition';
 import { emit, type CliContext } from '../context';
 import { usageError } from '../parse';
 
@@ -36,7 +36,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     ctx.out(HELP);
     return 0;
   }
-  const engine = new GitFlowEngine(gitPort(ctx.cwd, { signal: ctx.signal }));
+  const engine = new GitFlowEngine(gitFor(ctx));
   if (first === 'init') return init(engine, [second, ...rest].filter((a): a is string => a !== undefined), ctx);
   if (first === 'finish') return resume(engine, [second, ...rest].filter((a): a is string => a !== undefined), ctx);
   if (!isFlowType(first)) throw new SlipwayError('usage', `Unknown flow command "${first}" (expected init, finish, or one of ${FLOW_TYPES.join(', ')})`);
