@@ -52,6 +52,20 @@ export interface PushedImage {
   readonly tag: string;
 }
 
+/** A test service of a compose file, run against what a cluster serves (readiness and production tests). */
+export interface TestContainerRequest {
+  readonly runId: string;
+  readonly workspaceDir: string;
+  readonly cluster: ClusterConfig;
+  readonly compose: string;
+  readonly test: string;
+  readonly image: string;
+  readonly version: string;
+  readonly targetUrl?: string;
+  readonly signal: AbortSignal;
+  readonly log: LineSink;
+}
+
 /** What the pipeline needs beyond the build ports: git, the registry push, test containers, the clusters. */
 export interface PipelinePorts {
   readonly build: BuildPorts;
@@ -63,18 +77,7 @@ export interface PipelinePorts {
    * Runs a compose test service against the cluster's engine with TARGET_URL set; removes what it created; throws
    * SlipwayError('testFailed') on a non-zero exit.
    */
-  runTestContainer(options: {
-    runId: string;
-    workspaceDir: string;
-    cluster: ClusterConfig;
-    compose: string;
-    test: string;
-    image: string;
-    version: string;
-    targetUrl?: string;
-    signal: AbortSignal;
-    log: LineSink;
-  }): Promise<void>;
+  runTestContainer(options: TestContainerRequest): Promise<void>;
   connect(cluster: ClusterTarget): ClusterPort;
   readonly registryFor: RegistryLookup;
 }

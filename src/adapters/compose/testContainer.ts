@@ -1,5 +1,4 @@
-import type { LineSink } from '../../core/run/lines';
-import type { ClusterConfig } from '../../core/config/model';
+import type { TestContainerRequest } from '../../app/ports';
 import { SlipwayError } from '../../core/errors';
 import { LABEL_RUN } from '../../core/run/runId';
 import { engineEnv } from '../docker/engineEnv';
@@ -10,20 +9,7 @@ import { detectCompose } from './detect';
  * Runs a compose test service against the cluster's engine, where the deployed service publishes its port (the
  * test service should use `network_mode: host` to reach it), then removes what the run created.
  */
-export async function runTestContainer(options: {
-  runId: string;
-  workspaceDir: string;
-  cluster: ClusterConfig;
-  compose: string;
-  test: string;
-  image: string;
-  version: string;
-  targetUrl?: string;
-  signal: AbortSignal;
-  log: LineSink;
-  env?: NodeJS.ProcessEnv;
-  timeoutMs?: number;
-}): Promise<void> {
+export async function runTestContainer(options: TestContainerRequest & { env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<void> {
   const cli = await detectCompose();
   if (!cli) throw new SlipwayError('notFound', 'No compose CLI found', { hint: 'Install docker compose v2 or docker-compose v1 (`slipway doctor` checks)' });
   const project = `slipway-${options.runId}-${options.cluster.role}`.toLowerCase().replace(/[^a-z0-9_-]/g, '');
