@@ -14,13 +14,12 @@ import { runHistoryFor } from './adapters/runHistory';
 import { activatePipeline } from './vscode/pipeline';
 import { registerCommand } from './vscode/common/commands';
 import { GitFlowEngine } from './core/gitflow/engine';
-import { findGitDir, gitPort } from './adapters/git';
-import { GitProcessRunner } from './adapters/gitRunner';
+import { directTransport, findGitDir, gitClient, gitPort, gitTags, HelperProcessTransport } from './adapters/git';
+import { formatGitCommand } from './core/gitflow/port';
 import { activateGitFlow, type GitFlowApi } from './vscode/gitflow';
 import { ClusterWatcher } from './adapters/docker/clusterWatcher';
 import { SwarmCluster } from './adapters/docker/swarm';
 import { loadClusterTargets, registryLookup } from './adapters/docker/swarmClusters';
-import { gitTags } from './adapters/gitTags';
 import { listRegistryTags } from './adapters/registry';
 import { parseClusterList } from './core/swarm/clusters';
 import { activateSwarm } from './vscode/swarm';
@@ -35,6 +34,18 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
   const output = vscode.window.createOutputChannel('Slipway');
   context.subscriptions.push(output);
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0');
+  // git runs from a small helper process (forking the large extension host for every git call is slow), and every
+  // git command Slipway runs is logged to the Slipway output channel.
+  const gitHelper = new HelperProcessTransport();
+  gitClient.useTransport(gitHelper);
+  const stopGitLog = gitClient.onCommand((c) => output.appendLine(formatGitCommand(c)));
+  context.subscriptions.push({
+    dispose: () => {
+      stopGitLog();
+      gitClient.useTransport(directTransport);
+      gitHelper.dispose();
+    },
+  });
 
   activateDoctor(context, output, { runChecks: (cwd) => runDoctorChecks(cwd) });
   activateConfigCommands(context);
@@ -68,10 +79,7 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
     return version;
   });
 
-  // git runs from a small helper process: forking the (large) extension host for every git call is slow.
-  const gitRunner = new GitProcessRunner();
-  context.subscriptions.push({ dispose: () => gitRunner.dispose() });
-  const gitFlow = activateGitFlow(context, { engineFor: (root) => new GitFlowEngine(gitPort(root, { runner: gitRunner })), gitDirFor: findGitDir });
+  const gitFlow = activateGitFlow(context, { engineFor: (root) => new GitFlowEngine(gitPort(root)), gitDirFor: findGitDir });
 
   return { version, gitFlow };
 }

@@ -19,16 +19,10 @@ import { SwarmCluster } from './docker/swarm';
 import { registryLookup } from './docker/swarmClusters';
 import { freePortAllocator } from './net/freePorts';
 import { describeWorkspace } from './pipeline/workspace';
-import { execFile } from './process';
+import { tagsOnHead } from './git/queries';
 import { runHistoryFor } from './runHistory';
 
-export const gitVersionSource: GitVersionPort = {
-  async tagsOnHead(dir) {
-    const r = await execFile('git', ['tag', '--points-at', 'HEAD'], { cwd: dir, timeoutMs: 10_000 }).catch(() => undefined);
-    if (!r || r.code !== 0) return [];
-    return r.stdout.split('\n').map((t) => t.trim()).filter(Boolean);
-  },
-};
+export const gitVersionSource: GitVersionPort = { tagsOnHead };
 
 export function createBuildPorts(env: NodeJS.ProcessEnv = process.env): BuildPorts {
   const endpoint = defaultEndpoint(env);

@@ -1,38 +1,51 @@
 /**
  * The CLI's composition root: the only file of src/cli that imports src/adapters. Commands get their ports and use
  * cases from here, so they parse arguments, call src/app and print, and nothing else.
+ *
+ * Each adapter group is imported on first use (a dynamic import is its own chunk of the CLI bundle), so
+ * `slipway flow` loads git code only, never the Docker client.
  */
-import { createBuildPorts, createPipelinePorts } from '../adapters/wiring';
-import { runDoctorChecks } from '../adapters/doctor';
-import { gitPort } from '../adapters/git';
-import { runHistoryFor } from '../adapters/runHistory';
-import { SwarmCluster } from '../adapters/docker/swarm';
-import { connectOrError, loadClusterTargets, readClusterState, registryLookup } from '../adapters/docker/swarmClusters';
-import type { BuildPorts } from '../app/ports';
-import { pipelineDependencies, type PipelineDependencies } from '../app/pipeline/run';
+import type { BuildPorts, SwarmClient } from '../app/ports';
+import type { PipelineDependencies } from '../app/pipeline/run';
+import type { DoctorCheck } from '../core/doctor';
 import type { GitPort } from '../core/gitflow/port';
+import type { RunHistoryStore } from '../core/pipeline/history';
 import type { ClusterState, ClusterTarget } from '../core/swarm/model';
 import type { RegistryLookup } from '../core/swarm/operations';
-import type { RunHistoryStore } from '../core/pipeline/history';
-import type { DoctorCheck } from '../core/doctor';
 import type { CliContext } from './context';
 
-export const buildPorts = (ctx: CliContext): BuildPorts => createBuildPorts(ctx.env);
-export const pipeline = (ctx: CliContext): PipelineDependencies => pipelineDependencies(createPipelinePorts(ctx.env));
-export const runHistory = (dir: string): Promise<RunHistoryStore> => runHistoryFor(dir);
-export const doctorChecks = (cwd: string): Promise<DoctorCheck[]> => runDoctorChecks(cwd);
-export const gitFor = (ctx: CliContext): GitPort => gitPort(ctx.cwd, { signal: ctx.signal });
+export async function buildPorts(ctx: CliContext): Promise<BuildPorts> {
+  return (await import('../adapters/wiring')).createBuildPorts(ctx.env);
+}
 
-/** A connected cluster as the swarm commands use it: the rollout port plus the snapshot reader. */
-export type ClusterClient = SwarmCluster;
+export async function pipeline(ctx: CliContext): Promise<PipelineDependencies> {
+  const [{ createPipelinePorts }, { pipelineDependencies }] = await Promise.all([import('../adapters/wiring'), import('../app/pipeline/run')]);
+  return pipelineDependencies(createPipelinePorts(ctx.env));
+}
+
+export async function runHistory(dir: string): Promise<RunHistoryStore> {
+  return (await import('../adapters/runHistory')).runHistoryFor(dir);
+}
+
+export async function doctorChecks(cwd: string): Promise<DoctorCheck[]> {
+  return (await import('../adapters/doctor')).runDoctorChecks(cwd);
+}
+
+export async function gitFor(ctx: CliContext): Promise<GitPort> {
+  return (await import('../adapters/git/flowPort')).gitPort(ctx.cwd, { signal: ctx.signal });
+}
+
+/** A connected cluster as the swarm commands use it. */
+export type ClusterClient = SwarmClient;
 
 export const swarm = {
-  targets: (ctx: CliContext): Promise<ClusterTarget[]> => loadClusterTargets(ctx.cwd, ctx.env),
-  connect: (ctx: CliContext, cluster: ClusterTarget): ClusterClient => SwarmCluster.connect(cluster, ctx.env),
+  targets: async (ctx: CliContext): Promise<ClusterTarget[]> => (await import('../adapters/docker/swarmClusters')).loadClusterTargets(ctx.cwd, ctx.env),
+  connect: async (ctx: CliContext, cluster: ClusterTarget): Promise<ClusterClient> => (await import('../adapters/docker/swarm')).SwarmCluster.connect(cluster, ctx.env),
   /** Reads one cluster; an unreachable one becomes an error state instead of failing the others. */
   read: async (ctx: CliContext, cluster: ClusterTarget): Promise<ClusterState> => {
+    const [{ connectOrError, readClusterState }, { SwarmCluster }] = await Promise.all([import('../adapters/docker/swarmClusters'), import('../adapters/docker/swarm')]);
     const client = connectOrError(cluster, ctx.env);
     return client instanceof SwarmCluster ? readClusterState(client) : client;
   },
-  registryFor: (): RegistryLookup => registryLookup(),
+  registryFor: async (): Promise<RegistryLookup> => (await import('../adapters/docker/swarmClusters')).registryLookup(),
 };

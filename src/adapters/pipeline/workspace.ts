@@ -1,5 +1,5 @@
 import { SlipwayError } from '../../core/errors';
-import { execFile } from '../process';
+import { gitClient } from '../git/client';
 
 export interface WorkspaceState {
   readonly branch: string;
@@ -11,7 +11,7 @@ export interface WorkspaceState {
 }
 
 async function git(dir: string, args: string[], signal?: AbortSignal): Promise<string> {
-  const r = await execFile('git', args, { cwd: dir, signal });
+  const r = await gitClient.run(args, { cwd: dir, ...(signal ? { signal } : {}) });
   if (r.code !== 0) {
     throw new SlipwayError('git', `git ${args.join(' ')} failed: ${r.stderr.trim() || `exit ${r.code}`}`, {
       hint: 'Run the pipeline in a git repository with at least one commit',
@@ -22,7 +22,7 @@ async function git(dir: string, args: string[], signal?: AbortSignal): Promise<s
 
 /** Branch, HEAD, uncommitted changes and the version the package stage tags with. */
 export async function describeWorkspace(dir: string, signal?: AbortSignal): Promise<WorkspaceState> {
-  const head = await execFile('git', ['rev-parse', '--verify', '-q', 'HEAD'], { cwd: dir, signal });
+  const head = await gitClient.run(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: dir, ...(signal ? { signal } : {}) });
   if (head.code === 1) {
     // A fresh `git init`: git's own "ambiguous argument 'HEAD'" is three lines that do not say that.
     throw new SlipwayError('git', 'The repository has no commits yet, so there is nothing to build', { hint: 'Commit your work first (git add -A && git commit), then run the pipeline' });

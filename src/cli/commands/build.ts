@@ -18,7 +18,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     ctx.out(HELP);
     return 0;
   }
-  const result = await buildWorkspace(buildPorts(ctx), { workspaceDir: ctx.cwd, events: printedRunEvents(ctx), signal: ctx.signal });
+  const result = await buildWorkspace(await buildPorts(ctx), { workspaceDir: ctx.cwd, events: printedRunEvents(ctx), signal: ctx.signal });
   emit(ctx, result, () => '');
   if (result.verdict === 'failed' && result.message) ctx.err(`slipway: ${result.message}\n`);
   return result.verdict === 'passed' ? 0 : result.verdict === 'cancelled' ? 130 : 1;

@@ -35,7 +35,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     client,
     'deploy',
     async () => {
-      const plan = await prepareDeploy(client, service, version, swarm.registryFor());
+      const plan = await prepareDeploy(client, service, version, await swarm.registryFor());
       return startDeploy(client, plan, {
         confirmation: values.yes ? { cluster: clusterName } : undefined,
         force: values.force === true,

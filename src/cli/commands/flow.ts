@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { SlipwayError } from '../../core/errors';
 import { GitFlowEngine, type FlowBranch, type FlowOutcome } from '../../core/gitflow/engine';
 import type { FinishOptions } from '../../core/gitflow/finishPlan';
-import { FLOW_TYPES, isFinishable, isFlowType, type FlowType } from '../../core/gitflow/types';
+import { FLOW_TYPES, isFinishable, isFlowType, namesVersion, type FlowType } from '../../core/gitflow/types';
 import { gitFor } from '../composition';
 import { emit, type CliContext } from '../context';
 import { usageError } from '../parse';
@@ -36,7 +36,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     ctx.out(HELP);
     return 0;
   }
-  const engine = new GitFlowEngine(gitFor(ctx));
+  const engine = new GitFlowEngine(await gitFor(ctx));
   if (first === 'init') return init(engine, [second, ...rest].filter((a): a is string => a !== undefined), ctx);
   if (first === 'finish') return resume(engine, [second, ...rest].filter((a): a is string => a !== undefined), ctx);
   if (!isFlowType(first)) throw new SlipwayError('usage', `Unknown flow command "${first}" (expected init, finish, or one of ${FLOW_TYPES.join(', ')})`);
@@ -57,6 +57,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     case 'track': {
       const { positionals } = usageError(() => parseArgs({ args: rest, options: {}, allowPositionals: true, strict: true }));
       if (positionals.length > 1) throw new SlipwayError('usage', `Too many arguments for ${type} ${action}`);
+      if (action === 'track' && positionals[0] === undefined) throw new SlipwayError('usage', `Missing NAME: slipway flow ${type} track NAME`);
       const outcome = action === 'publish' ? await engine.publish(type, positionals[0]) : await engine.track(type, positionals[0]);
       return report(outcome, ctx);
     }
@@ -65,6 +66,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
         parseArgs({ args: rest, allowPositionals: true, strict: true, options: { force: { type: 'boolean', short: 'f' }, remote: { type: 'boolean', short: 'r' } } }),
       );
       if (positionals.length > 1) throw new SlipwayError('usage', `Too many arguments for ${type} delete`);
+      if (positionals[0] === undefined) throw new SlipwayError('usage', `Missing NAME: slipway flow ${type} delete NAME [-f] [-r]`);
       return report(await engine.delete(type, positionals[0], { force: values.force === true, remote: values.remote === true }), ctx);
     }
     default:
@@ -135,6 +137,9 @@ async function start(engine: GitFlowEngine, type: FlowType, args: string[], ctx:
   );
   if (positionals.length > 2) throw new SlipwayError('usage', `Too many arguments for ${type} start`);
   const [name, base] = positionals;
+  const NAME = namesVersion(type) ? 'VERSION' : 'NAME';
+  if (name === undefined) throw new SlipwayError('usage', `Missing ${NAME}: slipway flow ${type} start ${NAME}${type === 'support' ? ' BASE' : ' [BASE]'}`);
+  if (type === 'support' && base === undefined) throw new SlipwayError('usage', 'Missing BASE: slipway flow support start VERSION BASE (a commit on the production branch)');
   return report(await engine.start(type, name, { fetch: values.fetch === true, ...(base !== undefined ? { base } : {}) }), ctx);
 }
 

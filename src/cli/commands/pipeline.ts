@@ -46,7 +46,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   if (values.mode !== undefined) resolveMode(undefined, values.mode);
 
   let stages: readonly string[] = STAGE_IDS;
-  const view = await runPipelineFor(pipeline(ctx), {
+  const view = await runPipelineFor(await pipeline(ctx), {
     workspaceDir: ctx.cwd,
     from: values.from,
     to: values.to,

@@ -54,7 +54,7 @@ export function parseSlipwayConfig(text: string, options: ParseOptions = {}): Sl
 function configError(file: string, pos: { line: number; col: number }, path: string, what: string): SlipwayError {
   const where = path ? `${path} ` : '';
   return new SlipwayError('config', `${file}:${pos.line}:${pos.col}: ${where}${what}`, {
-    hint: `Fix ${file} (the schema is schemas/slipway.schema.json)`,
+    remedies: [{ action: 'openConfig', file, line: pos.line }],
     details: { file, line: pos.line, column: pos.col, path },
   });
 }
@@ -122,7 +122,7 @@ function describe(error: ErrorObject): string {
 }
 
 function oneOfHint(error: ErrorObject): string {
-  if (/steps\/\d+$/.test(error.instancePath)) return 'must be a shell command string or {name, run}';
+  if (/steps\/\d+$/.test(error.instancePath)) return 'must be a shell command string, an argument list or {name, run}';
   if (/steps\/\d+\/run$/.test(error.instancePath)) return 'must be a command string or an argument list';
   if (/^\/clusters\/[^/]+$/.test(error.instancePath)) return 'needs exactly one of "host" or "context"';
   return error.message ?? 'does not match any allowed form';
@@ -148,9 +148,25 @@ function stringMap(raw: Record<string, unknown> | undefined): Record<string, str
   return Object.fromEntries(Object.entries(raw ?? {}).map(([k, v]) => [k, String(v)]));
 }
 
-function toStep(raw: string | RawStep): BuildStep {
-  if (typeof raw === 'string') return { name: raw.trim().split(/\s+/)[0] ?? raw, command: ['sh', '-c', raw] };
+/**
+ * A step is a shell string (`sh -c`), a bare argument list (the exec form of Dockerfiles and compose) or
+ * `{name, run}`. Unnamed steps are named after the program they run (for `sh -c "make test"`: make).
+ */
+function toStep(raw: string | string[] | RawStep): BuildStep {
+  if (typeof raw === 'string') return { name: firstWord(raw), command: ['sh', '-c', raw] };
+  if (Array.isArray(raw)) return { name: programName(raw), command: [...raw] };
   return { name: raw.name, command: typeof raw.run === 'string' ? ['sh', '-c', raw.run] : [...raw.run] };
+}
+
+function firstWord(command: string): string {
+  return command.trim().split(/\s+/)[0] || command;
+}
+
+function programName(argv: readonly string[]): string {
+  const [program = '', flag, script] = argv;
+  const base = program.split('/').pop() || program;
+  const isShell = ['sh', 'bash', 'ash', 'dash', 'zsh'].includes(base);
+  return isShell && flag === '-c' && script ? firstWord(script) : base;
 }
 
 function isAbsolute(p: string): boolean {

@@ -26,7 +26,7 @@ import {
   type WorktreeStatus,
 } from './snapshot';
 import { SQUASH_COMMIT_ARGS, describeStep, stepArgs, type FlowStep } from './steps';
-import { FLOW_TYPES, namesVersion, type FinishableType, type FlowType } from './types';
+import { FLOW_TYPES, isFinishable, namesVersion, type FinishableType, type FlowType } from './types';
 
 /** What a git-flow command did, for the CLI (human and --json) and the editor. */
 export interface FlowOutcome {
@@ -84,7 +84,6 @@ export interface InitOptions {
 
 type Comparison = 'equal' | 'behind' | 'ahead' | 'diverged' | 'unrelated';
 
-const NOT_INITIALISED_HINT = 'Run `slipway flow init -d` to set it up with git-flow AVH defaults';
 
 /**
  * git-flow, compatible with git-flow AVH 1.12: same config keys, same merges (fast-forward only when AVH would),
@@ -208,7 +207,7 @@ export class GitFlowEngine {
   // ---- start -----------------------------------------------------------------------------------------------
 
   async start(type: FlowType, name: string | undefined, options: StartOptions = {}): Promise<FlowOutcome> {
-    if (!name) throw new SlipwayError('usage', `Missing ${namesVersion(type) ? 'VERSION' : 'NAME'}: slipway flow ${type} start ${namesVersion(type) ? 'VERSION' : 'NAME'}${type === 'support' ? ' BASE' : ' [BASE]'}`);
+    if (!name) throw new SlipwayError('usage', `A new ${type} needs a ${namesVersion(type) ? 'version' : 'name'}`);
     const needsClean = type === 'release' || type === 'hotfix' || type === 'support';
     let { snap, status } = await this.read(needsClean);
     const config = requireConfig(snap);
@@ -223,7 +222,7 @@ export class GitFlowEngine {
       if (problem) throw new SlipwayError('usage', `Invalid tag name '${tag}': ${problem}`);
     }
     const base = options.base ?? (type === 'hotfix' ? config.master : type === 'support' ? undefined : config.develop);
-    if (base === undefined) throw new SlipwayError('usage', 'Missing BASE: slipway flow support start VERSION BASE (a commit on the production branch)');
+    if (base === undefined) throw new SlipwayError('usage', 'A support branch needs a base: a commit on the production branch');
     // A base is handed to git as an argument: never let it read as an option.
     if (base.startsWith('-')) throw new SlipwayError('usage', `Invalid base '${base}': it cannot start with "-"`);
     if (type === 'support') {
@@ -239,7 +238,8 @@ export class GitFlowEngine {
       const existing = [...snap.branches.keys()].find((b) => b.startsWith(config.prefixes[type]));
       if (existing) {
         throw new SlipwayError('gitflow', `There is an existing ${type} branch '${existing.slice(config.prefixes[type].length)}'`, {
-          hint: `Finish that one first: slipway flow ${type} finish ${existing.slice(config.prefixes[type].length)}`,
+          hint: 'Finish that one first',
+          remedies: [{ action: 'flowFinish', type, name: existing.slice(config.prefixes[type].length) }],
         });
       }
     }
@@ -349,7 +349,8 @@ export class GitFlowEngine {
     if (step?.kind === 'merge') {
       if (snap.currentBranch !== step.target) {
         throw new SlipwayError('gitflow', `The finish stopped while merging into '${step.target}', but '${snap.currentBranch ?? 'a detached HEAD'}' is checked out`, {
-          hint: `Check out '${step.target}' and run \`slipway flow finish --continue\`, or run \`slipway flow finish --abort\``,
+          hint: `Check out '${step.target}' and continue the finish, or abort it`,
+          remedies: [{ action: 'flowContinue' }, { action: 'flowAbort' }],
         });
       }
       await this.requireNoConflictMarkers(state);
@@ -359,7 +360,8 @@ export class GitFlowEngine {
         if (!nothing) throw gitError(['commit'], commit);
         if (step.mode !== 'squash' && !(await this.isAncestor(step.source, 'HEAD'))) {
           throw new SlipwayError('gitflow', `'${step.source}' is not merged into '${step.target}' yet`, {
-            hint: `Merge it (git merge ${step.source}) and run \`slipway flow finish --continue\`, or run \`slipway flow finish --abort\``,
+            hint: `Merge it (git merge ${step.source}) and continue the finish, or abort it`,
+            remedies: [{ action: 'flowContinue' }, { action: 'flowAbort' }],
           });
         }
       }
@@ -410,7 +412,10 @@ export class GitFlowEngine {
     await this.requireRemote(origin, `${type} publish`);
     await this.run(['fetch', '-q', origin]);
     if ((await this.port.git(['rev-parse', '--verify', '-q', `refs/remotes/${origin}/${branch}`])).code === 0) {
-      throw new SlipwayError('gitflow', `Branch '${origin}/${branch}' already exists`, { hint: `It is published already; push with git push, or track it elsewhere with slipway flow ${type} track` });
+      throw new SlipwayError('gitflow', `Branch '${origin}/${branch}' already exists`, {
+        hint: 'It is published already: push with git push, or track it in another clone',
+        remedies: [{ action: 'flowTrack', type, name: branch.slice(config.prefixes[type].length) }],
+      });
     }
     await this.run(['push', '-q', '-u', origin, `${branch}:${branch}`]);
     if (snap.currentBranch !== branch) await this.run(['checkout', '-q', branch]);
@@ -424,7 +429,7 @@ export class GitFlowEngine {
   }
 
   async track(type: FlowType, name: string | undefined): Promise<FlowOutcome> {
-    if (!name) throw new SlipwayError('usage', `Missing NAME: slipway flow ${type} track NAME`);
+    if (!name) throw new SlipwayError('usage', `Name the ${type} to track`);
     const { snap, status } = await this.read(true);
     const config = requireConfig(snap);
     const branch = config.prefixes[type] + name;
@@ -435,7 +440,10 @@ export class GitFlowEngine {
     await this.requireRemote(origin, `${type} track`);
     await this.run(['fetch', '-q', origin]);
     if ((await this.port.git(['rev-parse', '--verify', '-q', `refs/remotes/${origin}/${branch}`])).code !== 0) {
-      throw new SlipwayError('notFound', `'${origin}' has no branch '${branch}'`, { hint: `Publish it first with slipway flow ${type} publish ${name}` });
+      throw new SlipwayError('notFound', `'${origin}' has no branch '${branch}'`, {
+        hint: 'Publish it first from the clone that has it',
+        remedies: [{ action: 'flowPublish', type, name }],
+      });
     }
     await this.run(['checkout', '-q', '-b', branch, `${origin}/${branch}`]);
     return {
@@ -448,7 +456,7 @@ export class GitFlowEngine {
   }
 
   async delete(type: FlowType, nameArg: string | undefined, options: DeleteOptions = {}): Promise<FlowOutcome> {
-    if (!nameArg) throw new SlipwayError('usage', `Missing NAME: slipway flow ${type} delete NAME [-f]`);
+    if (!nameArg) throw new SlipwayError('usage', `Name the ${type} to delete`);
     const { snap, status } = await this.read(true);
     const config = requireConfig(snap);
     const { branch } = resolveExisting(type, nameArg, snap, config, 'delete');
@@ -457,7 +465,11 @@ export class GitFlowEngine {
     const merged = snap.branches.has(base) && (await this.isAncestor(branch, base));
     if (!merged && !options.force) {
       throw new SlipwayError('gitflow', `Branch '${branch}' has commits that are not merged into '${base}'`, {
-        hint: `Finish it with slipway flow ${type} finish, or delete it anyway with -f`,
+        hint: 'Finish it, or delete it anyway (forced): its unmerged commits are then lost',
+        remedies: [
+          ...(isFinishable(type) ? [{ action: 'flowFinish', type, name: branch.slice(config.prefixes[type].length) } as const] : []),
+          { action: 'flowDelete', type, name: branch.slice(config.prefixes[type].length), force: true },
+        ],
         details: { branch, base, unmerged: true },
       });
     }
@@ -575,7 +587,7 @@ export class GitFlowEngine {
     ]);
     if (refs.code !== 0) {
       if (/not a git repository/i.test(refs.stderr)) {
-        throw new SlipwayError('git', 'Not a git repository', { hint: 'Run this inside a repository (or pass -C DIR); `slipway flow init -d` creates one' });
+        throw new SlipwayError('git', 'Not a git repository', { hint: 'Run this inside a repository; initialising git-flow in an empty folder creates one', remedies: [{ action: 'flowInit' }] });
       }
       throw gitError(FOR_EACH_REF_ARGS, refs);
     }
@@ -608,7 +620,8 @@ export class GitFlowEngine {
     const marked = grep.code === 0 ? grep.stdout.split('\n').filter((l) => l.length > 0) : [];
     if (marked.length > 0) {
       throw new SlipwayError('conflict', `${marked.length === 1 ? 'A file still has' : `${marked.length} files still have`} conflict markers: ${marked.join(', ')}`, {
-        hint: 'Edit out the <<<<<<< ======= >>>>>>> lines, `git add` the files, then run `slipway flow finish --continue` (or `slipway flow finish --abort` to go back)',
+        hint: 'Edit out the <<<<<<< ======= >>>>>>> lines and `git add` the files, then continue (or abort to go back)',
+        remedies: [{ action: 'flowContinue' }, { action: 'flowAbort' }],
         details: { files: marked },
       });
     }
@@ -667,7 +680,7 @@ export class GitFlowEngine {
 
   private async requireState(): Promise<FinishState> {
     const state = await this.loadState();
-    if (!state) throw new SlipwayError('gitflow', 'No git-flow finish is in progress', { hint: 'Start one with slipway flow <type> finish' });
+    if (!state) throw new SlipwayError('gitflow', 'No git-flow finish is in progress', { hint: 'Nothing to continue or abort: finish a branch first' });
     return state;
   }
 
@@ -675,7 +688,8 @@ export class GitFlowEngine {
     const state = await this.loadState();
     if (state) {
       throw new SlipwayError('gitflow', `The finish of '${state.branch}' is still in progress`, {
-        hint: 'Run `slipway flow finish --continue` after resolving conflicts, or `slipway flow finish --abort`',
+        hint: 'Continue it once the conflicts are resolved, or abort it',
+        remedies: [{ action: 'flowContinue' }, { action: 'flowAbort' }],
         details: { branch: state.branch },
       });
     }
@@ -704,7 +718,7 @@ function flowBranches(snap: RepoSnapshot, config: GitFlowConfig): FlowBranch[] {
 function requireConfig(snap: RepoSnapshot): GitFlowConfig {
   const config = readGitFlowConfig(snap.config);
   if (!config || !isInitialized(snap.config)) {
-    throw new SlipwayError('gitflow', 'This repository is not initialised for git-flow', { hint: NOT_INITIALISED_HINT });
+    throw new SlipwayError('gitflow', 'This repository is not initialised for git-flow', { hint: 'Set it up with the git-flow AVH defaults first', remedies: [{ action: 'flowInit' }] });
   }
   return config;
 }
@@ -731,7 +745,8 @@ function resolveExisting(type: FlowType, nameArg: string | undefined, snap: Repo
   // finishing or deleting them would merge and delete master or develop.
   if (found.branch === config.master || found.branch === config.develop) {
     throw new SlipwayError('gitflow', `'${found.branch}' is the ${found.branch === config.master ? 'production' : 'development'} branch, not a ${type} branch`, {
-      hint: config.prefixes[type] === '' ? `gitflow.prefix.${type} is empty; set a prefix with \`slipway flow init -f\` (default ${type}/)` : `Name a ${type} branch: slipway flow ${type} list`,
+      hint: config.prefixes[type] === '' ? `gitflow.prefix.${type} is empty; initialise git-flow again with a prefix (default ${type}/)` : `Name a ${type} branch`,
+      remedies: config.prefixes[type] === '' ? [{ action: 'flowInit', force: true }] : [{ action: 'flowList', type }],
       details: { branch: found.branch },
     });
   }
@@ -744,7 +759,8 @@ function resolveTopic(type: FlowType, nameArg: string | undefined, snap: RepoSna
     const current = snap.currentBranch;
     if (current && current.startsWith(prefix) && current.length > prefix.length) return { name: current.slice(prefix.length), branch: current };
     throw new SlipwayError('usage', `The current branch${current ? ` '${current}'` : ''} is not a ${type} branch`, {
-      hint: `Name it: slipway flow ${type} ${verb} ${namesVersion(type) ? 'VERSION' : 'NAME'}`,
+      hint: `Name the ${type} to ${verb}, or check it out first`,
+      remedies: [{ action: 'flowList', type }],
     });
   }
   requireValidName(type, nameArg, prefix + nameArg);
@@ -756,19 +772,21 @@ function resolveTopic(type: FlowType, nameArg: string | undefined, snap: RepoSna
       throw new SlipwayError('usage', `'${nameArg}' matches several ${type} branches: ${matches.join(', ')}`, { hint: 'Give the full name' });
     }
   }
-  throw new SlipwayError('notFound', `There is no ${type} branch '${prefix + nameArg}'`, { hint: `List them with slipway flow ${type} list` });
+  throw new SlipwayError('notFound', `There is no ${type} branch '${prefix + nameArg}'`, { remedies: [{ action: 'flowList', type }] });
 }
 
 function conflictError(state: FinishState, files: readonly string[], what: string): SlipwayError {
   return new SlipwayError('conflict', `${what} in ${files.length} file${files.length === 1 ? '' : 's'}: ${files.join(', ')}`, {
-    hint: 'Resolve them, `git add` the files, then run `slipway flow finish --continue` (or `slipway flow finish --abort` to go back)',
+    hint: 'Resolve them and `git add` the files, then continue (or abort to go back)',
+    remedies: [{ action: 'flowContinue' }, { action: 'flowAbort' }],
     details: { branch: state.branch, files, step: state.next },
   });
 }
 
 function stepFailed(step: FlowStep, r: GitResult): SlipwayError {
   return new SlipwayError('git', `Could not ${describeStep(step)}: ${firstLine(r.stderr) || firstLine(r.stdout) || `git exited with ${r.code}`}`, {
-    hint: 'Fix the cause and run `slipway flow finish --continue`, or `slipway flow finish --abort` to go back',
+    hint: 'Fix the cause, then continue (or abort to go back)',
+    remedies: [{ action: 'flowContinue' }, { action: 'flowAbort' }],
   });
 }
 

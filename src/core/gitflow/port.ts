@@ -20,3 +20,21 @@ export interface GitPort {
   /** Saves the finish state; undefined removes it. */
   writeFinishState(text: string | undefined): Promise<void>;
 }
+
+/** One git command Slipway ran, as its listeners see it (the editor logs these). */
+export interface GitCommandRecord {
+  readonly args: readonly string[];
+  readonly cwd: string;
+  /** Exit code; undefined when git could not run, was cancelled or timed out (then `error` says why). */
+  readonly code?: number;
+  readonly ms: number;
+  readonly stderr?: string;
+  readonly error?: string;
+}
+
+/** One log line for a git command: `git <args>  (exit N, 12 ms)`, arguments quoted where a shell would need it. */
+export function formatGitCommand(record: GitCommandRecord): string {
+  const args = record.args.map((a) => (/^[\w@%+=:,./^~-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`));
+  const outcome = record.code === undefined ? `failed: ${record.error ?? 'no exit status'}` : `exit ${record.code}`;
+  return `git ${args.join(' ')}  (${outcome}, ${Math.round(record.ms)} ms)`;
+}

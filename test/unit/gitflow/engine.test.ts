@@ -108,9 +108,12 @@ describe('GitFlowEngine (fake git)', () => {
     await assert.rejects(new GitFlowEngine(git).finish('feature', 'x'), (e) => SlipwayError.is(e, 'gitflow') && /in progress/.test(e.message));
   });
 
-  it('reports a repository without git-flow config with the init hint', async () => {
+  it('reports a repository without git-flow config with the init remedy, and no CLI command in its words', async () => {
     const git = repo();
     git.git = async (args) => (args[0] === 'config' ? { code: 1, stdout: '', stderr: '' } : { code: 0, stdout: '', stderr: '' });
-    await assert.rejects(new GitFlowEngine(git).list('feature'), (e) => SlipwayError.is(e, 'gitflow') && /slipway flow init -d/.test(e.hint ?? ''));
+    await assert.rejects(
+      new GitFlowEngine(git).list('feature'),
+      (e) => SlipwayError.is(e, 'gitflow') && e.remedies.some((r) => r.action === 'flowInit') && !/slipway /.test(`${e.message} ${e.hint ?? ''}`),
+    );
   });
 });

@@ -1,18 +1,14 @@
 /**
- * Git for the git-flow engine: runs `git` with argument arrays and keeps the finish state under the git directory.
- *
- * Why not simple-git here: simple-git 4 waits 50 ms after every command that prints nothing (its completion plugin),
- * measured 55–63 ms per `git config` call against 4.5 ms for a plain spawn. A finish runs several silent commands
- * (checkout -q, config, update-ref), so the engine's speed goal (8× git-flow AVH in-process) rules it out.
+ * The git-flow engine's port: git through the one client, the `gitflow.*` config read from the files, and the finish
+ * state kept under the git directory.
  */
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { readGitConfigText } from '../core/gitflow/gitConfigFile';
-import type { GitPort, GitResult } from '../core/gitflow/port';
-import { SlipwayError } from '../core/errors';
-import type { GitProcessRunner } from './gitRunner';
-import { execFile } from './process';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { readGitConfigText } from '../../core/gitflow/gitConfigFile';
+import type { GitPort, GitResult } from '../../core/gitflow/port';
+import { SlipwayError } from '../../core/errors';
+import { gitClient, type GitClient } from './client';
 
 export const FINISH_STATE_FILE = join('slipway', 'flow-finish.json');
 
@@ -66,57 +62,35 @@ export function readGitFlowConfigFiles(gitDir: string, env: NodeJS.ProcessEnv = 
   return entries;
 }
 
-/**
- * The git executable, looked up on PATH once: spawning plain "git" makes every spawn try each PATH directory in turn
- * (nine failed execve calls on a typical dev box).
- */
-export function gitExecutable(env: NodeJS.ProcessEnv = process.env): string {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, 'git');
-    try {
-      accessSync(candidate, constants.X_OK);
-      if (statSync(candidate).isFile()) return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return 'git';
-}
-
 export interface GitAdapterOptions {
   readonly signal?: AbortSignal;
   /** Extra environment for git (tests set identities; the rest of process.env is kept). */
   readonly env?: NodeJS.ProcessEnv;
-  /** Spawn git from this small helper process (the editor's choice: its own process is too big to fork cheaply). */
-  readonly runner?: GitProcessRunner;
+  /** The client to run git with (default: this process's). */
+  readonly client?: GitClient;
 }
 
 /** A GitPort for one repository directory. */
 export function gitPort(cwd: string, options: GitAdapterOptions = {}): GitPort {
-  // No editor may open and no credential prompt may block: the CLI is non-interactive and the editor has no TTY.
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, GIT_MERGE_AUTOEDIT: 'no', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
-  const git = gitExecutable(env);
+  const client = options.client ?? gitClient;
+  const runOptions = { cwd, ...(options.env ? { env: options.env } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+  const configEnv: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   let gitDir: string | undefined;
   const resolveGitDir = async (): Promise<string> => {
     gitDir ??= findGitDir(cwd);
     if (gitDir) return gitDir;
-    const r = await execFile(git, ['rev-parse', '--absolute-git-dir'], { cwd, env });
+    const r = await client.run(['rev-parse', '--absolute-git-dir'], runOptions);
     if (r.code !== 0) throw new SlipwayError('git', 'Not a git repository', { hint: 'Run this inside a repository (or pass -C DIR)' });
     gitDir = r.stdout.trim();
     return gitDir;
   };
   const statePath = async () => join(await resolveGitDir(), FINISH_STATE_FILE);
   return {
-    // --no-optional-locks: reads such as status do not rewrite the index (no lock contention, less I/O).
-    git: (args: readonly string[]): Promise<GitResult> =>
-      options.runner
-        ? options.runner.run(git, ['--no-optional-locks', ...args], { cwd, env })
-        : execFile(git, ['--no-optional-locks', ...args], { cwd, env, ...(options.signal ? { signal: options.signal } : {}) }),
+    git: (args: readonly string[]): Promise<GitResult> => client.run(args, runOptions),
     gitDir: resolveGitDir,
     async readGitFlowConfig() {
       const dir = (gitDir ??= findGitDir(cwd));
-      return dir ? readGitFlowConfigFiles(dir, env) : undefined;
+      return dir ? readGitFlowConfigFiles(dir, configEnv) : undefined;
     },
     async readFinishState() {
       const dir = findGitDir(cwd);
