@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { registryLookup } from '../../adapters/docker/swarmClusters';
 import { SlipwayError } from '../../core/errors';
 import { prepareDeploy, startDeploy } from '../../core/swarm/operations';
 import type { CliContext } from '../context';
 import { usageError } from '../parse';
+import { swarm } from '../composition';
 import { finishRollout } from '../swarm/rolloutCommand';
 import { connectNamed, requireValue, ROLLOUT_OPTIONS, stackContext, timeoutOf } from '../swarm/shared';
 import { runStackPlan } from '../swarm/stackCommand';
@@ -56,7 +56,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     client,
     'deploy',
     async () => {
-      const plan = await prepareDeploy(client, service, version, registryLookup());
+      const plan = await prepareDeploy(client, service, version, await swarm.registryFor());
       return startDeploy(client, plan, {
         confirmation: values.yes ? { cluster: clusterName } : undefined,
         force: values.force === true,

@@ -3,7 +3,7 @@ import { SlipwayError } from '../../core/errors';
 import { GitFlowEngine, type FlowBranch, type FlowOutcome } from '../../core/gitflow/engine';
 import type { FinishOptions } from '../../core/gitflow/finishPlan';
 import { FLOW_TYPES, isFinishable, isFlowType, namesVersion, type FlowType } from '../../core/gitflow/types';
-import { gitPort } from '../../adapters/git';
+import { gitFor } from '../composition';
 import { emit, type CliContext } from '../context';
 import { usageError } from '../parse';
 
@@ -11,7 +11,7 @@ const HELP = `Usage:
   slipway flow init [-d] [-f] [--master NAME] [--develop NAME] [-p PREFIX] [-b PREFIX] [-r PREFIX] [-x PREFIX] [-s PREFIX] [-t PREFIX]
   slipway flow <type> list                          type: ${FLOW_TYPES.join(' | ')}
   slipway flow <type> start NAME [BASE] [-F]
-  slipway flow <type> finish [NAME] [-F] [-k] [-p] [-S] [--no-ff] [-m MSG] [-n] [-b] [-D]
+  slipway flow <type> finish [NAME] [-F] [-k] [-p] [-S] [--no-ff] [-m MSG] [-n] [-b] [-D] [--dry-run]
   slipway flow <type> publish [NAME] | track NAME | delete NAME [-f] [-r]
   slipway flow finish --continue | --abort
 
@@ -21,7 +21,7 @@ git-flow compatible with git-flow AVH: same config keys, merges, tags and flags.
   start    -F fetch from origin first
   finish   -F fetch first (refuses a branch behind its remote), -k keep the branch, -p push, -S squash,
            --no-ff always a merge commit, -m tag message, -n no tag, -b no back-merge of master into develop,
-           -D force-delete the branch
+           -D force-delete the branch; --dry-run prints the steps and the files that would conflict, changes nothing
   delete   -f delete even if not merged, -r delete the remote branch too
 Exit code 3: a finish stopped on a merge conflict; resolve, git add, then \`slipway flow finish --continue\` (or --abort).
 `;
@@ -36,7 +36,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     ctx.out(HELP);
     return 0;
   }
-  const engine = new GitFlowEngine(gitPort(ctx.cwd, { signal: ctx.signal }));
+  const engine = new GitFlowEngine(await gitFor(ctx));
   if (first === 'init') return init(engine, [second, ...rest].filter((a): a is string => a !== undefined), ctx);
   if (first === 'finish') return resume(engine, [second, ...rest].filter((a): a is string => a !== undefined), ctx);
   if (!isFlowType(first)) throw new SlipwayError('usage', `Unknown flow command "${first}" (expected init, finish, or one of ${FLOW_TYPES.join(', ')})`);
@@ -161,6 +161,7 @@ async function finish(engine: GitFlowEngine, type: FlowType, args: string[], ctx
         force_delete: { type: 'boolean', short: 'D' },
         continue: { type: 'boolean' },
         abort: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
       },
     }),
   );
@@ -178,6 +179,12 @@ async function finish(engine: GitFlowEngine, type: FlowType, args: string[], ctx
     forceDelete: values.force_delete === true,
     ...(values.message !== undefined ? { message: values.message } : {}),
   };
+  if (values['dry-run']) {
+    const preview = await engine.previewFinish(type, positionals[0], options);
+    if (!ctx.json) for (const w of preview.warnings) ctx.err(`warning: ${w}\n`);
+    emit(ctx, preview, () => [`Finishing '${preview.branch}' would (dry run, nothing changed):`, ...preview.summary.map((l) => `  ${l}`)].join('\n'));
+    return 0;
+  }
   return report(await engine.finish(type, positionals[0], options), ctx);
 }
 

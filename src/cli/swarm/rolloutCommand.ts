@@ -1,5 +1,5 @@
 /** The end of `deploy`, `promote` and `rollback`: start (after the guard), follow, report, exit code. */
-import type { SwarmCluster } from '../../adapters/docker/swarm';
+import type { ClusterClient } from '../composition';
 import type { DeployPlan } from '../../core/swarm/plans';
 import type { StartedRollout } from '../../core/swarm/operations';
 import { SlipwayError, isCancellation } from '../../core/errors';
@@ -18,7 +18,7 @@ export interface RolloutReport {
   readonly tasks?: unknown;
 }
 
-export async function finishRollout(ctx: CliContext, client: SwarmCluster, kind: RolloutReport['kind'], start: () => Promise<StartedRollout>, options: { detach: boolean; timeoutSeconds: number }): Promise<number> {
+export async function finishRollout(ctx: CliContext, client: ClusterClient, kind: RolloutReport['kind'], start: () => Promise<StartedRollout>, options: { detach: boolean; timeoutSeconds: number }): Promise<number> {
   const started = await start();
   const { plan } = started;
   const base = { kind, cluster: plan.cluster.name, service: plan.service, from: plan.from, to: plan.to, warnings: started.warnings };

@@ -12,6 +12,7 @@ import {
 } from './config';
 import { parseFinishState, serializeFinishState, type FinishState } from './finishState';
 import { planFinish, versionTag, type FinishOptions } from './finishPlan';
+import { predictFinish, type FinishPreview } from './finishPreview';
 import type { GitPort, GitResult } from './port';
 import { branchNameProblem, refNameProblem } from './refName';
 import {
@@ -270,6 +271,25 @@ export class GitFlowEngine {
   // ---- finish ----------------------------------------------------------------------------------------------
 
   async finish(type: FinishableType, nameArg: string | undefined, options: FinishOptions = {}): Promise<FlowOutcome> {
+    const { state, warnings } = await this.prepareFinish(type, nameArg, options, false);
+    return this.runSteps(state, 0, warnings);
+  }
+
+  /**
+   * What `finish` would do, changing no ref, index or working file: its steps, and the files each merge would stop
+   * on (git merge-tree on the commits the earlier steps would make). Remotes are not fetched.
+   */
+  async previewFinish(type: FinishableType, nameArg: string | undefined, options: FinishOptions = {}): Promise<FinishPreview> {
+    const { state, warnings, snap } = await this.prepareFinish(type, nameArg, options, true);
+    return predictFinish(this.port, state, snap, warnings);
+  }
+
+  private async prepareFinish(
+    type: FinishableType,
+    nameArg: string | undefined,
+    options: FinishOptions,
+    dryRun: boolean,
+  ): Promise<{ state: FinishState; warnings: string[]; snap: RepoSnapshot }> {
     let { snap, status } = await this.read(true);
     const config = requireConfig(snap);
     await this.requireNoFinishInProgress();
@@ -288,11 +308,12 @@ export class GitFlowEngine {
     const origin = config.origin;
     const merged = type === 'release' ? [config.master, config.develop] : type === 'hotfix' && base === config.master ? [base, config.develop] : [base];
     const toFetch = [...new Set([branch, ...(options.fetch ? merged : [])])].filter((b) => snap.remoteBranches.has(`${origin}/${b}`));
-    if (toFetch.length > 0) {
+    const warnings: string[] = [];
+    if (toFetch.length > 0 && dryRun) warnings.push(`The finish fetches ${toFetch.join(', ')} from '${origin}' first; this preview uses what was fetched last`);
+    else if (toFetch.length > 0) {
       await this.run(['fetch', '-q', origin, ...toFetch]);
       snap = (await this.read(false)).snap;
     }
-    const warnings: string[] = [];
     for (const b of new Set([branch, ...merged])) {
       if (snap.remoteBranches.has(`${origin}/${b}`)) await this.requireNotBehind(snap, b, `${origin}/${b}`, warnings);
     }
@@ -336,7 +357,7 @@ export class GitFlowEngine {
       createdTags: plan.tag ? [plan.tag] : [],
       ...(originalBase ? { originalBase } : {}),
     };
-    return this.runSteps(state, 0, warnings);
+    return { state, warnings, snap };
   }
 
   /** Completes a finish stopped by a conflict, once the user resolved it (and staged the files). */
@@ -504,55 +525,45 @@ export class GitFlowEngine {
   private async runSteps(initial: FinishState, from: number, warnings: string[]): Promise<FlowOutcome> {
     let state = initial;
     const done: string[] = [];
-    // Removing the branch's gitflow config touches only .git/config: it overlaps the following steps until one that
-    // also writes config (deleting a branch drops its `branch.<name>` section), so finish waits for one process less.
-    let configWrite: Promise<GitResult> | undefined;
-    const settleConfig = async () => {
-      if (configWrite) await configWrite;
-      configWrite = undefined;
-    };
-    try {
-      for (let i = from; i < state.steps.length; i++) {
-        const step = state.steps[i]!;
-        state = { ...state, next: i };
-        // Saved before every step, so a crash or failure at any point can still be continued or aborted.
-        await this.port.writeFinishState(serializeFinishState(state));
-        if (step.kind === 'removeBranchConfig') {
-          await settleConfig();
-          // A failure is fine (nothing to remove); only the ordering matters.
-          configWrite = this.port.git(stepArgs(step)).catch((e: unknown) => ({ code: 1, stdout: '', stderr: String(e) }));
-          continue;
-        }
-        if (step.kind === 'deleteBranch') await settleConfig();
-        const result = await this.port.git(stepArgs(step));
-        if (step.kind === 'merge') {
-          if (result.code !== 0) {
-            const st = parseStatus((await this.port.git(STATUS_ARGS)).stdout);
-            if (st.conflicted.length > 0) {
-              state = { ...state, conflict: { source: step.source, target: step.target, files: st.conflicted } };
-              await this.port.writeFinishState(serializeFinishState(state));
-              throw conflictError(state, st.conflicted, `Merging '${step.source}' into '${step.target}' stopped on conflicts`);
-            }
-            throw stepFailed(step, result);
-          }
-          if (step.mode === 'squash') {
-            const commit = await this.port.git(SQUASH_COMMIT_ARGS);
-            if (commit.code !== 0 && !/nothing to commit/i.test(commit.stdout + commit.stderr)) throw stepFailed(step, commit);
-          }
-          done.push(`'${step.source}' was merged into '${step.target}'${step.mode === 'ff' ? ' (fast-forward)' : step.mode === 'squash' ? ' (squashed)' : ''}`);
-        } else if (step.kind === 'deleteBranch') {
-          // git itself refuses to delete a branch it does not see as merged: keep it and say so (as AVH does).
-          if (result.code !== 0) warnings.push(`Branch '${step.branch}' is still available locally: ${firstLine(result.stderr)}`);
-          else done.push(`Branch '${step.branch}' has been locally deleted`);
-        } else if (result.code !== 0) {
-          throw stepFailed(step, result);
-        } else if (step.kind === 'tag') done.push(`The release was tagged '${step.name}'`);
-        else if (step.kind === 'push') done.push(`${step.refs.join(', ')} pushed to '${step.remote}'`);
-        else if (step.kind === 'deleteRemoteBranch') done.push(`Branch '${step.branch}' has been deleted from '${step.remote}'`);
+    // The branch's gitflow config goes only once git really deleted the branch (AVH's order).
+    let branchKept = false;
+    for (let i = from; i < state.steps.length; i++) {
+      const step = state.steps[i]!;
+      state = { ...state, next: i };
+      // Saved before every step, so a crash or failure at any point can still be continued or aborted.
+      await this.port.writeFinishState(serializeFinishState(state));
+      if (step.kind === 'removeBranchConfig') {
+        // A failure is fine (nothing to remove).
+        if (!branchKept) await this.port.git(stepArgs(step));
+        continue;
       }
-    } finally {
-      // Also when a step stopped: an abort or continue must see the config as it is.
-      await settleConfig();
+      const result = await this.port.git(stepArgs(step));
+      if (step.kind === 'merge') {
+        if (result.code !== 0) {
+          const st = parseStatus((await this.port.git(STATUS_ARGS)).stdout);
+          if (st.conflicted.length > 0) {
+            state = { ...state, conflict: { source: step.source, target: step.target, files: st.conflicted } };
+            await this.port.writeFinishState(serializeFinishState(state));
+            throw conflictError(state, st.conflicted, `Merging '${step.source}' into '${step.target}' stopped on conflicts`);
+          }
+          throw stepFailed(step, result);
+        }
+        if (step.mode === 'squash') {
+          const commit = await this.port.git(SQUASH_COMMIT_ARGS);
+          if (commit.code !== 0 && !/nothing to commit/i.test(commit.stdout + commit.stderr)) throw stepFailed(step, commit);
+        }
+        done.push(`'${step.source}' was merged into '${step.target}'${step.mode === 'ff' ? ' (fast-forward)' : step.mode === 'squash' ? ' (squashed)' : ''}`);
+      } else if (step.kind === 'deleteBranch') {
+        // git itself refuses to delete a branch it does not see as merged: keep it and say so (as AVH does).
+        if (result.code !== 0) {
+          branchKept = true;
+          warnings.push(`Branch '${step.branch}' is still available locally: ${firstLine(result.stderr)}`);
+        } else done.push(`Branch '${step.branch}' has been locally deleted`);
+      } else if (result.code !== 0) {
+        throw stepFailed(step, result);
+      } else if (step.kind === 'tag') done.push(`The release was tagged '${step.name}'`);
+      else if (step.kind === 'push') done.push(`${step.refs.join(', ')} pushed to '${step.remote}'`);
+      else if (step.kind === 'deleteRemoteBranch') done.push(`Branch '${step.branch}' has been deleted from '${step.remote}'`);
     }
     await this.port.writeFinishState(undefined);
     const lastCheckout = [...state.steps].reverse().find((s): s is Extract<FlowStep, { kind: 'checkout' }> => s.kind === 'checkout');

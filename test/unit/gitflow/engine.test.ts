@@ -60,10 +60,10 @@ describe('GitFlowEngine (fake git)', () => {
     const git = repo();
     const outcome = await new GitFlowEngine(git).finish('feature', 'x');
     assert.deepEqual(git.writes, [
-      'config --local --remove-section gitflow.branch.feature/x',
       'checkout -q develop',
       'merge -q --no-edit --ff feature/x',
       'branch -d feature/x',
+      'config --local --remove-section gitflow.branch.feature/x',
     ]);
     assert.equal(git.calls.length, 7);
     assert.equal(outcome.currentBranch, 'develop');
@@ -101,7 +101,7 @@ describe('GitFlowEngine (fake git)', () => {
     git.mergeConflicts = true;
     await assert.rejects(new GitFlowEngine(git).finish('feature', 'x', { noFastForward: true }), (e) => SlipwayError.is(e, 'conflict'));
     const state = parseFinishState(git.state!);
-    assert.equal(state.next, 2);
+    assert.equal(state.next, 1);
     assert.deepEqual(state.conflict, { source: 'feature/x', target: 'develop', files: ['README.md'] });
     assert.deepEqual(state.originalRefs, { develop: 'd1', 'feature/x': 'f1' });
     assert.equal(state.originalHead, 'feature/x');
