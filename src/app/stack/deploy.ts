@@ -3,6 +3,7 @@
  * runs, guard production, apply the steps (networks first, then service by service), follow every changed service
  * until it converged or failed, and record a release in the cluster. CLI, editor and pipeline all call these.
  */
+import { delay } from '../../core/run/cancellation';
 import { SlipwayError, cancelledError } from '../../core/errors';
 import { convertStack, type DesiredStack } from '../../core/stack/convert';
 import { loadStack } from '../../core/stack/load';
@@ -130,21 +131,6 @@ export function assertStackConfirmed(plan: StackPlan, confirmation: Confirmation
   });
 }
 
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(cancelledError());
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(cancelledError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 interface Followed {
   readonly name: string;
   readonly image: string;
@@ -178,7 +164,7 @@ async function followConvergence(cluster: StackClusterPort, followed: readonly F
         done.has(x.name) ? last.get(x.name)! : { ...(last.get(x.name) ?? { service: x.name, running: 0, desired: 0 }), outcome: 'failed', message: `${x.name} did not converge in time: ${pending.join(', ')}` },
       );
     }
-    await pause(options.pollMs ?? 500, options.signal);
+    await delay(options.pollMs ?? 500, options.signal);
   }
 }
 
