@@ -21,6 +21,8 @@ export interface StageContext<C = unknown> {
 
 export interface StageOutcome {
   readonly message?: string;
+  /** Nothing needed doing (e.g. the cluster already runs this version): shown as skipped, not as passed. */
+  readonly skipped?: boolean;
   readonly artifacts?: Readonly<Record<string, string>>;
 }
 
@@ -119,7 +121,7 @@ export async function runPipeline<C>(options: PipelineRunOptions<C>): Promise<Pi
       const outcome = await executor(ctx);
       Object.assign(view.artifacts, outcome.artifacts ?? {});
       if (id === APPROVAL_STAGE) deployedProduction = true;
-      emit({ type: 'stageEnded', runId, stage: id, result: 'passed', durationMs: now() - stageStart, ...(outcome.message ? { message: outcome.message } : {}) });
+      emit({ type: 'stageEnded', runId, stage: id, result: outcome.skipped ? 'skipped' : 'passed', durationMs: now() - stageStart, ...(outcome.message ? { message: outcome.message } : {}) });
     } catch (e) {
       if (isCancellation(e) || signal.aborted) {
         emit({ type: 'stageEnded', runId, stage: id, result: 'cancelled', durationMs: now() - stageStart, message: 'cancelled' });
