@@ -14,6 +14,7 @@ import { nextReleaseNumber, releasesToPrune, type ReleaseRecord } from '../../co
 import { formatImageRef, parseImageRef, tryParseImageRef, versionOf } from '../../core/swarm/imageRef';
 import type { RegistryLookup } from '../../core/swarm/operations';
 import type { Confirmation } from '../../core/swarm/plans';
+import type { Remedy } from '../../core/remedies';
 import type { StackClusterPort, StackFilesPort } from '../../core/stack/ports';
 import type { StackSource } from './source';
 
@@ -62,6 +63,8 @@ export interface StackDeployResult {
   readonly release?: number;
   readonly services: readonly ServiceConvergence[];
   readonly message: string;
+  /** For a failed deploy: roll the stack back, look at the releases. */
+  readonly remedies: readonly Remedy[];
 }
 
 /**
@@ -174,7 +177,7 @@ export async function applyStackDeploy(deps: Pick<StackDeployDeps, 'cluster' | '
   assertStackConfirmed(plan, options.confirmation);
   if (planChangesNothing(plan) && !plan.forced) {
     const app = prepared.source.app ? plan.services.find((s) => s.name === `${plan.stack}_${prepared.source.app}`)?.to : undefined;
-    return { outcome: 'unchanged', plan, version: prepared.version, services: [], message: `Stack ${plan.stack} on ${plan.cluster.name} already runs ${app ?? prepared.version} as the files say; nothing to do` };
+    return { outcome: 'unchanged', plan, version: prepared.version, services: [], remedies: [], message: `Stack ${plan.stack} on ${plan.cluster.name} already runs ${app ?? prepared.version} as the files say; nothing to do` };
   }
   const followed: Followed[] = [];
   const byName = new Map(plan.services.map((s) => [s.name, s] as const));
@@ -210,7 +213,8 @@ export async function applyStackDeploy(deps: Pick<StackDeployDeps, 'cluster' | '
   const failed = services.find((s) => s.outcome === 'failed');
   const release = await recordRelease(deps.cluster, prepared, options, failed ? { converged: false, message: failed.message } : { converged: true, message: 'converged' });
   const message = failed ? failed.message : `Stack ${plan.stack} on ${plan.cluster.name} converged: ${prepared.version}, release #${release}`;
-  return { outcome: failed ? 'failed' : 'converged', plan, version: prepared.version, release, services, message };
+  const remedies: Remedy[] = failed ? [{ action: 'rollback', cluster: plan.cluster.name }, { action: 'releases', cluster: plan.cluster.name }] : [];
+  return { outcome: failed ? 'failed' : 'converged', plan, version: prepared.version, release, services, message, remedies };
 }
 
 /** Writes the release record (retrying the number when another deploy took it) and prunes old records. */

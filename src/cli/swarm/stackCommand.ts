@@ -3,6 +3,7 @@ import { applyStackDeploy, type PreparedStackDeploy, type StackDeployDeps, type 
 import { SlipwayError, isCancellation } from '../../core/errors';
 import { planLines, type StackPlan } from '../../core/stack/plan';
 import { emit, type CliContext } from '../context';
+import { hintLines } from '../remedies';
 import { releaseAuthor } from './shared';
 
 /** The plan as `--json` prints it: arrays of service names per action, with the details. */
@@ -68,7 +69,7 @@ export async function runStackPlan(ctx: CliContext, deps: StackDeployDeps, prepa
     });
   }
   if (ctx.json) emit(ctx, { plan: planJson(plan), outcome: result.outcome, version: result.version, release: result.release, services: result.services, message: result.message }, () => '');
-  else if (result.outcome === 'failed') ctx.err(`slipway: ${result.message}\nhint: release #${result.release} records the failed ${options.what}; \`slipway rollback --cluster ${plan.cluster.name}\` returns to the previous release\n`);
+  else if (result.outcome === 'failed') ctx.err([`slipway: ${result.message}`, ...hintLines(`Release #${result.release} records the failed ${options.what}`, result.remedies)].join('\n') + '\n');
   else ctx.out(`${result.message}${result.outcome === 'unchanged' ? ' (--force restarts every service)' : ''}\n`);
   return result.outcome === 'failed' ? 1 : 0;
 }

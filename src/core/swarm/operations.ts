@@ -82,7 +82,8 @@ export async function watchRollout(port: ClusterPort, serviceName: string, targe
     if (progress.outcome !== 'inProgress') return { progress, service };
     if (Date.now() > deadline) {
       throw new SlipwayError('timeout', `The rollout of ${serviceName} on ${port.cluster.name} did not finish in time (${progress.message})`, {
-        hint: `Swarm keeps going on its own; follow it with \`slipway swarm tasks ${serviceName} --cluster ${port.cluster.name}\``,
+        hint: 'Swarm keeps going on its own',
+        remedies: [{ action: 'showTasks', cluster: port.cluster.name, service: serviceName }],
       });
     }
     await delay(options.pollMs ?? 500, options.signal);
