@@ -54,7 +54,7 @@ export async function deployServiceAndWait(
   const progress = await followRollout(port, started, options);
   if (progress.outcome !== 'completed') {
     throw new SlipwayError('docker', `The rollout of ${options.service} on ${port.cluster.name} did not complete: ${progress.message}`, {
-      remedies: [{ action: 'showTasks', cluster: port.cluster.name, service: options.service }],
+      remedies: [...progress.remedies, { action: 'showTasks', cluster: port.cluster.name, service: options.service }],
     });
   }
   return { message: plan.summary, previousImage: plan.from.image };

@@ -12,6 +12,9 @@ import type { GitPort } from '../core/gitflow/port';
 import type { RunHistoryStore } from '../core/pipeline/history';
 import type { ClusterState, ClusterTarget } from '../core/swarm/model';
 import type { RegistryLookup } from '../core/swarm/operations';
+import type { StackDeployDeps } from '../app/stack/deploy';
+import type { SlipwayConfig } from '../core/config/model';
+import type { ReleaseRecord } from '../core/stack/release';
 import type { CliContext } from './context';
 
 export async function buildPorts(ctx: CliContext): Promise<BuildPorts> {
@@ -48,4 +51,28 @@ export const swarm = {
     return client instanceof SwarmCluster ? readClusterState(client) : client;
   },
   registryFor: async (): Promise<RegistryLookup> => (await import('../adapters/docker/swarmClusters')).registryLookup(),
+};
+
+/** Stack deploys: slipway.yml, the use cases' ports on a cluster, and who/which commit a release names. */
+export const stacks = {
+  config: async (ctx: CliContext): Promise<SlipwayConfig> => (await import('../adapters/config')).loadSlipwayConfig(ctx.cwd),
+  deps: async (ctx: CliContext, cluster: ClusterTarget): Promise<StackDeployDeps> => {
+    const [{ SwarmStacks }, { SwarmCluster }, { workspaceStackFiles }, { registryLookup }] = await Promise.all([
+      import('../adapters/docker/stacks'),
+      import('../adapters/docker/swarm'),
+      import('../adapters/fs/stackFiles'),
+      import('../adapters/docker/swarmClusters'),
+    ]);
+    return { cluster: new SwarmStacks(SwarmCluster.connect(cluster, ctx.env)), files: workspaceStackFiles(ctx.cwd), registryFor: registryLookup(), env: ctx.env };
+  },
+  allReleases: async (ctx: CliContext, cluster: ClusterTarget): Promise<ReleaseRecord[]> => {
+    const [{ SwarmStacks }, { SwarmCluster }] = await Promise.all([import('../adapters/docker/stacks'), import('../adapters/docker/swarm')]);
+    return new SwarmStacks(SwarmCluster.connect(cluster, ctx.env)).allReleases();
+  },
+  author: async (ctx: CliContext): Promise<{ who: string; commit?: string }> => {
+    const [{ userInfo }, { gitClient }] = await Promise.all([import('node:os'), import('../adapters/git')]);
+    const who = ctx.env.SLIPWAY_ACTOR ?? ctx.env.USER ?? ctx.env.LOGNAME ?? userInfo().username;
+    const commit = (await gitClient.read(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: ctx.cwd, timeoutMs: 10_000 }))?.trim();
+    return { who, ...(commit ? { commit } : {}) };
+  },
 };

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TempRepo } from '../support/gitflowRepo';
 
@@ -37,6 +37,94 @@ describe('slipway flow beyond AVH (real repositories)', function () {
     assert.equal(res.status, 0, res.stderr);
     return JSON.parse(res.stdout) as Preview;
   };
+
+  describe('release/hotfix start bumps the version', () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const withNpmProject = () => {
+      const r = initialised();
+      r.write('package.json', '{\n  "name": "svc",\n  "version": "1.1.0",\n  "private": true\n}\n');
+      r.write('package-lock.json', JSON.stringify({ name: 'svc', version: '1.1.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'svc', version: '1.1.0' } } }, null, 2) + '\n');
+      r.write('CHANGELOG.md', '# Changelog\n\n## [Unreleased]\n\n### Added\n- Version bumps\n\n## [1.1.0] - 2026-01-01\n- Before\n');
+      r.git('add', '-A');
+      r.git('commit', '-q', '-m', 'npm project');
+      return r;
+    };
+
+    it('sets package.json (and its lock file) and cuts CHANGELOG.md in one commit on the new branch; develop is untouched', () => {
+      const r = withNpmProject();
+      const develop = r.sha('develop');
+      const res = r.slipway('flow', 'release', 'start', '1.2.0');
+      assert.equal(res.status, 0, res.stderr);
+      assert.match(res.stdout, /The version is 1\.2\.0 in package\.json, package-lock\.json/);
+      assert.equal(r.sha('develop'), develop);
+      assert.equal(r.git('rev-parse', 'release/1.2.0~1').trim(), develop, 'exactly one commit on the release branch');
+      assert.equal(r.git('log', '-1', '--format=%s', 'release/1.2.0').trim(), 'Bump version to 1.2.0');
+      assert.deepEqual(r.git('diff', '--name-only', 'develop', 'release/1.2.0').trim().split('\n'), ['CHANGELOG.md', 'package-lock.json', 'package.json']);
+      assert.equal(JSON.parse(r.git('show', 'release/1.2.0:package.json')).version, '1.2.0');
+      const lock = JSON.parse(r.git('show', 'release/1.2.0:package-lock.json'));
+      assert.deepEqual([lock.version, lock.packages[''].version], ['1.2.0', '1.2.0']);
+      assert.equal(
+        r.git('show', 'release/1.2.0:CHANGELOG.md'),
+        `# Changelog\n\n## [Unreleased]\n\n## [1.2.0] - ${today}\n\n### Added\n- Version bumps\n\n## [1.1.0] - 2026-01-01\n- Before\n`,
+      );
+      assert.equal(r.git('status', '--porcelain'), '');
+      const finish = r.slipway('flow', 'release', 'finish', '-m', 'r');
+      assert.equal(finish.status, 0, finish.stderr);
+      assert.equal(JSON.parse(r.git('show', 'master:package.json')).version, '1.2.0');
+      assert.equal(JSON.parse(r.git('show', 'develop:package.json')).version, '1.2.0');
+    });
+
+    it('bumps the files listed in gitflow.slipway.versionfiles; an empty Unreleased lists the commits since the last version tag', () => {
+      const r = initialised();
+      r.git('config', 'gitflow.slipway.versionfiles', 'VERSION pyproject.toml charts/app/Chart.yaml');
+      r.write('VERSION', '1.0.0\n');
+      r.write('pyproject.toml', '[project]\nname = "svc"\nversion = "1.0.0"\n');
+      mkdirSync(join(r.dir, 'charts', 'app'), { recursive: true });
+      r.write('charts/app/Chart.yaml', 'apiVersion: v2\nname: app\nversion: 1.0.0\nappVersion: "1.0.0"\n');
+      r.write('CHANGELOG.md', '# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2026-01-01\n- First\n');
+      r.git('add', '-A');
+      r.git('commit', '-q', '-m', 'Version 1.0.0');
+      r.git('checkout', '-q', 'master');
+      r.git('merge', '-q', '--ff-only', 'develop');
+      r.git('tag', '1.0.0');
+      r.commit('login.txt', 'fixed\n', 'Fix the login');
+      r.commit('docs.txt', 'doc\n', 'Explain the fix');
+      const res = r.slipway('flow', 'hotfix', 'start', '1.0.1');
+      assert.equal(res.status, 0, res.stderr);
+      assert.equal(r.git('show', 'hotfix/1.0.1:VERSION'), '1.0.1\n');
+      assert.match(r.git('show', 'hotfix/1.0.1:pyproject.toml'), /^version = "1\.0\.1"$/m);
+      assert.equal(r.git('show', 'hotfix/1.0.1:charts/app/Chart.yaml'), 'apiVersion: v2\nname: app\nversion: 1.0.1\nappVersion: "1.0.0"\n');
+      assert.equal(
+        r.git('show', 'hotfix/1.0.1:CHANGELOG.md'),
+        `# Changelog\n\n## [Unreleased]\n\n## [1.0.1] - ${today}\n\n### Changed\n- Fix the login\n- Explain the fix\n\n## [1.0.0] - 2026-01-01\n- First\n`,
+      );
+    });
+
+    it('--no-bump skips both; a name that is not a version number is left out with a warning', () => {
+      const r = withNpmProject();
+      const develop = r.sha('develop');
+      assert.equal(r.slipway('flow', 'release', 'start', '1.2.0', '--no-bump').status, 0);
+      assert.equal(r.sha('release/1.2.0'), develop);
+      r.git('checkout', '-q', 'develop');
+      r.git('branch', '-q', '-D', 'release/1.2.0');
+      const named = r.slipway('flow', 'release', 'start', 'spring');
+      assert.equal(named.status, 0, named.stderr);
+      assert.match(named.stderr, /'spring' is not a version number/);
+      assert.equal(r.sha('release/spring'), develop);
+    });
+
+    it('a version file Slipway cannot read stops the start before anything changes', () => {
+      const r = initialised();
+      r.write('package.json', '{ "name": "broken", ');
+      r.git('add', '-A');
+      r.git('commit', '-q', '-m', 'broken');
+      const before = r.fullState();
+      const res = r.slipway('flow', 'release', 'start', '2.0.0');
+      assert.equal(res.status, 1);
+      assert.match(res.stderr, /package\.json is not valid JSON/);
+      assert.equal(r.fullState(), before);
+    });
+  });
 
   describe('-p against a real bare remote', () => {
     for (const type of ['release', 'hotfix'] as const) {

@@ -10,7 +10,7 @@ import { usageError } from '../parse';
 const HELP = `Usage:
   slipway flow init [-d] [-f] [--master NAME] [--develop NAME] [-p PREFIX] [-b PREFIX] [-r PREFIX] [-x PREFIX] [-s PREFIX] [-t PREFIX]
   slipway flow <type> list                          type: ${FLOW_TYPES.join(' | ')}
-  slipway flow <type> start NAME [BASE] [-F]
+  slipway flow <type> start NAME [BASE] [-F] [--no-bump]
   slipway flow <type> finish [NAME] [-F] [-k] [-p] [-S] [--no-ff] [-m MSG] [-n] [-b] [-D] [--dry-run]
   slipway flow <type> publish [NAME] | track NAME | delete NAME [-f] [-r]
   slipway flow finish --continue | --abort
@@ -18,7 +18,8 @@ const HELP = `Usage:
 git-flow compatible with git-flow AVH: same config keys, merges, tags and flags.
   init     -d AVH defaults (master, develop, feature/ bugfix/ release/ hotfix/ support/, no tag prefix), -f re-initialise;
            -p/-b/-r/-x/-s/-t set the feature/bugfix/release/hotfix/support/version-tag prefixes
-  start    -F fetch from origin first
+  start    -F fetch from origin first; release/hotfix start sets the version in package.json (or the files listed in
+           git config gitflow.slipway.versionfiles) and cuts CHANGELOG.md, as one commit; --no-bump skips that
   finish   -F fetch first (refuses a branch behind its remote), -k keep the branch, -p push, -S squash,
            --no-ff always a merge commit, -m tag message, -n no tag, -b no back-merge of master into develop,
            -D force-delete the branch; --dry-run prints the steps and the files that would conflict, changes nothing
@@ -133,14 +134,14 @@ function formatList(type: FlowType, branches: readonly FlowBranch[]): string {
 
 async function start(engine: GitFlowEngine, type: FlowType, args: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = usageError(() =>
-    parseArgs({ args, allowPositionals: true, strict: true, options: { fetch: { type: 'boolean', short: 'F' } } }),
+    parseArgs({ args, allowPositionals: true, strict: true, options: { fetch: { type: 'boolean', short: 'F' }, 'no-bump': { type: 'boolean' } } }),
   );
   if (positionals.length > 2) throw new SlipwayError('usage', `Too many arguments for ${type} start`);
   const [name, base] = positionals;
   const NAME = namesVersion(type) ? 'VERSION' : 'NAME';
   if (name === undefined) throw new SlipwayError('usage', `Missing ${NAME}: slipway flow ${type} start ${NAME}${type === 'support' ? ' BASE' : ' [BASE]'}`);
   if (type === 'support' && base === undefined) throw new SlipwayError('usage', 'Missing BASE: slipway flow support start VERSION BASE (a commit on the production branch)');
-  return report(await engine.start(type, name, { fetch: values.fetch === true, ...(base !== undefined ? { base } : {}) }), ctx);
+  return report(await engine.start(type, name, { fetch: values.fetch === true, noBump: values['no-bump'] === true, ...(base !== undefined ? { base } : {}) }), ctx);
 }
 
 async function finish(engine: GitFlowEngine, type: FlowType, args: string[], ctx: CliContext): Promise<number> {

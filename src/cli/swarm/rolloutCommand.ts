@@ -4,6 +4,7 @@ import type { DeployPlan } from '../../core/swarm/plans';
 import type { StartedRollout } from '../../core/swarm/operations';
 import { SlipwayError, isCancellation } from '../../core/errors';
 import { emit, type CliContext } from '../context';
+import { hintLines } from '../remedies';
 import { describeVersion, followRollout } from './shared';
 
 export interface RolloutReport {
@@ -51,6 +52,6 @@ export async function finishRollout(ctx: CliContext, client: ClusterClient, kind
   const report: RolloutReport = { ...base, outcome: progress.outcome, message, tasks: progress.tasks };
   if (ctx.json) emit(ctx, report, () => '');
   else if (ok) ctx.out(`${message}\n`);
-  else ctx.err(`slipway: ${message}\n`);
+  else ctx.err([`slipway: ${message}`, ...hintLines(undefined, progress.remedies)].join('\n') + '\n');
   return ok ? 0 : 1;
 }

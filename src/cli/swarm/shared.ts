@@ -1,5 +1,9 @@
 /** What `slipway swarm|deploy|rollback|promote` share: cluster lookup, connecting, and following a rollout. */
-import { swarm, type ClusterClient } from '../composition';
+import { stacks, swarm, type ClusterClient } from '../composition';
+import type { StackDeployDeps } from '../../app/stack/deploy';
+import { stackSourceFor, type StackSource } from '../../app/stack/source';
+import type { SlipwayConfig } from '../../core/config/model';
+import type { ReleaseRecord } from '../../core/stack/release';
 import { SlipwayError } from '../../core/errors';
 import { findCluster } from '../../core/swarm/clusters';
 import type { ClusterState, ClusterTarget } from '../../core/swarm/model';
@@ -59,4 +63,39 @@ export function timeoutOf(value: string | undefined): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new SlipwayError('usage', `--timeout needs a number of seconds (got ${value})`);
   return n;
+}
+
+/** Everything a stack command needs on one cluster: slipway.yml, the stack source and the use cases' ports. */
+export interface StackContext {
+  readonly config: SlipwayConfig;
+  readonly source: StackSource;
+  readonly deps: StackDeployDeps;
+}
+
+export async function stackContext(ctx: CliContext, clusterName: string): Promise<StackContext> {
+  const config = await stacks.config(ctx);
+  const cluster = findCluster(await clusterTargets(ctx), clusterName);
+  const source = stackSourceFor(config, cluster);
+  return { config, source, deps: await stacks.deps(ctx, cluster) };
+}
+
+/** Who and which commit a release record names (SLIPWAY_ACTOR or the OS user, git's HEAD in a repository). */
+export function releaseAuthor(ctx: CliContext): Promise<{ who: string; commit?: string }> {
+  return stacks.author(ctx);
+}
+
+export function releaseNumber(value: string): number {
+  const n = Number(value.replace(/^#/, ''));
+  if (!Number.isInteger(n) || n < 1) throw new SlipwayError('usage', `A release is a number from 1 (got ${value})`);
+  return n;
+}
+
+/** Every release record on a cluster (all stacks); empty when the cluster cannot be read. */
+export async function releasesOf(ctx: CliContext, cluster: ClusterTarget): Promise<ReleaseRecord[]> {
+  try {
+    return await stacks.allReleases(ctx, cluster);
+  } catch (e) {
+    if (!ctx.json) ctx.err(`warning: cannot read the release records of ${cluster.name}: ${(e as Error).message}\n`);
+    return [];
+  }
 }

@@ -42,6 +42,13 @@ class FakeGit implements GitPort {
   async writeFinishState(text: string | undefined) {
     this.state = text;
   }
+  readonly files = new Map<string, string>();
+  async readWorkFile(path: string) {
+    return this.files.get(path);
+  }
+  async writeWorkFile(path: string, text: string) {
+    this.files.set(path, text);
+  }
   /** Commands other than the batched reads. */
   get writes(): string[] {
     return this.calls.filter((c) => !/^(for-each-ref|config -z --get-regexp|status)/.test(c));
