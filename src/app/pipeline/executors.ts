@@ -81,7 +81,7 @@ export function createPipelineExecutors(tools: PipelineToolkit): PipelineExecuto
       const artifacts: Record<string, string> = {};
       if (r.release !== undefined) artifacts[`stackRelease.${role}`] = String(r.release);
       if (r.previousRelease !== undefined && !r.skipped) artifacts[`previousRelease.${role}`] = String(r.previousRelease);
-      return { message: r.skipped ? `${target.name} already runs it: ${r.message}` : r.message, skipped: r.skipped, artifacts };
+      return { message: r.skipped ? `${target.name} already runs it: ${r.message}` : r.message, ...(r.skipped ? { result: 'skipped' as const } : {}), artifacts };
     }
     const image = deployImage(ctx);
     ctx.log(`deploying ${image} as ${serviceOf(ctx.config)} to ${target.name}`, 'info');
