@@ -2,6 +2,7 @@ import { SlipwayError } from '../../core/errors';
 import { taskChanges, type RolloutTask } from '../../core/swarm/rollout';
 import type { ClusterTarget } from '../../core/swarm/model';
 import { prepareDeploy, startDeploy, startRollback, watchRollout, type StartedRollout } from '../../core/swarm/operations';
+import { serviceUrl } from '../../core/swarm/serviceUrl';
 import { SwarmCluster } from '../docker/swarm';
 import { registryLookup } from '../docker/swarmClusters';
 import type { LineSink, PipelineToolkit } from './toolkit';
@@ -62,9 +63,9 @@ export function swarmTools(env: NodeJS.ProcessEnv = process.env): Pick<PipelineT
     },
 
     async serviceUrl(o) {
-      const { service } = await connect(o.cluster).serviceState(o.service);
-      const port = service.ports.find((p) => p.published !== undefined);
-      return port ? `http://127.0.0.1:${port.published}` : undefined;
+      const snapshot = await connect(o.cluster).snapshot();
+      const service = snapshot.services.find((s) => s.name === o.service);
+      return service ? serviceUrl(service, snapshot.tasks, snapshot.nodes) : undefined;
     },
   };
 }
