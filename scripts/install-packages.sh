@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Debian packages Slipway's rig and tests use. Skips apt entirely when all are present.
+# Debian packages Slipway's rig and tests use (unzip: the packaging test reads the .vsix). Skips apt entirely when all are present.
 set -euo pipefail
-PKGS=(docker.io docker-compose busybox-static redis-server docker-registry git git-flow chromium libkrb5-dev ripgrep hyperfine iproute2 curl)
+PKGS=(docker.io docker-compose busybox-static redis-server docker-registry git git-flow chromium libkrb5-dev ripgrep hyperfine iproute2 curl unzip)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

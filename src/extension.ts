@@ -3,25 +3,24 @@
  * Nothing else lives here.
  */
 import * as vscode from 'vscode';
-import { createBuildAdapters } from './adapters/build/index';
-import { buildWorkspace, packageWorkspace, testWorkspace } from './adapters/build/workflows';
+import { createBuildPorts, createPipelinePorts } from './adapters/wiring';
+import { buildAndTestWorkspace, buildWorkspace, packageWorkspace, testWorkspace } from './app/build';
 import { runDoctorChecks } from './adapters/doctor';
 import { activateBuild } from './vscode/build/index';
 import { activateConfigCommands } from './vscode/config';
 import { activateDoctor } from './vscode/doctor';
-import { createPipelineToolkit } from './adapters/pipeline/defaultToolkit';
-import { runPipelineFor } from './adapters/pipeline/service';
+import { pipelineDependencies, runPipelineFor } from './app/pipeline/run';
 import { runHistoryFor } from './adapters/runHistory';
 import { activatePipeline } from './vscode/pipeline';
 import { registerCommand } from './vscode/common/commands';
+import { OutputLog } from './vscode/common/outputLog';
 import { GitFlowEngine } from './core/gitflow/engine';
-import { findGitDir, gitPort } from './adapters/git';
-import { GitProcessRunner } from './adapters/gitRunner';
+import { directTransport, findGitDir, gitClient, gitPort, gitTags, HelperProcessTransport } from './adapters/git';
+import { formatGitCommand } from './core/gitflow/port';
 import { activateGitFlow, type GitFlowApi } from './vscode/gitflow';
 import { ClusterWatcher } from './adapters/docker/clusterWatcher';
 import { SwarmCluster } from './adapters/docker/swarm';
 import { loadClusterTargets, registryLookup } from './adapters/docker/swarmClusters';
-import { gitTags } from './adapters/gitTags';
 import { listRegistryTags } from './adapters/registry';
 import { parseClusterList } from './core/swarm/clusters';
 import { activateSwarm } from './vscode/swarm';
@@ -30,34 +29,52 @@ import { activateSwarm } from './vscode/swarm';
 export interface SlipwayApi {
   readonly version: string;
   readonly gitFlow?: GitFlowApi;
+  /** The last lines written to the Slipway output channel (git commands, git-flow actions). */
+  readonly outputLines: () => readonly string[];
 }
 
 export function activate(context: vscode.ExtensionContext): SlipwayApi {
   const output = vscode.window.createOutputChannel('Slipway');
   context.subscriptions.push(output);
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0');
+  // git runs from a small helper process (forking the large extension host for every git call is slow), and every
+  // git command Slipway runs is logged to the Slipway output channel.
+  const gitHelper = new HelperProcessTransport();
+  gitClient.useTransport(gitHelper);
+  const log = new OutputLog(output);
+  const stopGitLog = gitClient.onCommand((c) => log.appendLine(formatGitCommand(c)));
+  context.subscriptions.push({
+    dispose: () => {
+      stopGitLog();
+      gitClient.useTransport(directTransport);
+      gitHelper.dispose();
+    },
+  });
 
   activateDoctor(context, output, { runChecks: (cwd) => runDoctorChecks(cwd) });
   activateConfigCommands(context);
-  const buildAdapters = createBuildAdapters();
+  const buildPorts = createBuildPorts();
   activateBuild(context, {
-    build: (o) => buildWorkspace(buildAdapters, o),
-    package: (o) => packageWorkspace(buildAdapters, o),
-    integration: (o) => testWorkspace(buildAdapters, o),
-    reap: () => buildAdapters.reap(),
+    build: (o) => buildWorkspace(buildPorts, o),
+    package: (o) => packageWorkspace(buildPorts, o),
+    integration: (o) => testWorkspace(buildPorts, o),
+    buildAndTest: (o) => buildAndTestWorkspace(buildPorts, o),
+    reap: () => buildPorts.reap(),
   });
   activateSwarm(context, {
     // slipway.yml only: the setting is merged by the view (SLIPWAY_CLUSTERS is the CLI's equivalent of the setting).
     clustersFromWorkspace: (dir) => loadClusterTargets(dir, {}),
     clustersFromSettings: (value) => parseClusterList(value, 'settings'),
-    connect: (cluster) => SwarmCluster.connect(cluster),
-    watch: (client, options) => new ClusterWatcher(client, options),
+    connect: (cluster) => {
+      const client = SwarmCluster.connect(cluster);
+      return { client, watch: (options) => new ClusterWatcher(client, options) };
+    },
     registryFor: registryLookup(),
     registryTags: (ref) => listRegistryTags(ref),
     gitTags,
   });
   activatePipeline(context, {
-    runPipeline: (request) => runPipelineFor({ ...request, toolkit: createPipelineToolkit(process.env, buildAdapters) }),
+    runPipeline: (request) => runPipelineFor(pipelineDependencies(createPipelinePorts(process.env, buildPorts)), request),
     recentRuns: async (dir) => (await runHistoryFor(dir)).recent({ limit: 200 }),
     runLog: async (dir, runId) => (await runHistoryFor(dir)).readLog(runId),
   });
@@ -66,12 +83,13 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
     return version;
   });
 
-  // git runs from a small helper process: forking the (large) extension host for every git call is slow.
-  const gitRunner = new GitProcessRunner();
-  context.subscriptions.push({ dispose: () => gitRunner.dispose() });
-  const gitFlow = activateGitFlow(context, { engineFor: (root) => new GitFlowEngine(gitPort(root, { runner: gitRunner })), gitDirFor: findGitDir });
+  const gitFlow = activateGitFlow(context, {
+    engineFor: (root) => new GitFlowEngine(gitPort(root)),
+    gitDirFor: findGitDir,
+    log: (lines) => lines.forEach((l) => log.appendLine(l)),
+  });
 
-  return { version, gitFlow };
+  return { version, gitFlow, outputLines: () => log.lines() };
 }
 
 export function deactivate(): void {

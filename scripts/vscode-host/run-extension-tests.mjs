@@ -4,13 +4,16 @@
 //   - a VS Code build when one is at hand: $SLIPWAY_VSCODE_EXECUTABLE, or a download cached in .vscode-test/;
 //   - otherwise code-server + Debian Chromium (scripts/vscode-host/install.sh), through code-server-shim.mjs, which
 //     takes VS Code's command line. No VS Code download can be reached from these machines.
+// Slipway reaches the host the way a user's copy does: the built dist/ is packaged as a .vsix with @vscode/vsce and
+// installed with `--install-extension` into the run's fresh extensions directory. The development path the host
+// needs for a test run is a stub extension that contributes nothing, so every command the tests run is the .vsix's.
 // The extension host's workspace is a temp git copy of test/fixtures/go-auth/, removed afterwards.
 // Usage: node scripts/vscode-host/run-extension-tests.mjs [--timeout SECONDS] [--verbose] [--screenshots DIR]
 //   --screenshots DIR  tests that call takeScreenshot() save PNGs there (code-server route only)
 // Exit code: 0 when every test passed; the host's code otherwise (1 failures, 124 timeout, 3 host did not start).
 // $SLIPWAY_TEST_COUNTS (set by scripts/run-suites.mjs) receives {passed, failed, skipped} from inside the host.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -51,6 +54,36 @@ function prepareWorkspace(root) {
   return ws;
 }
 
+/** `vsce package` of the built dist/, as `npm run vsix` makes it (without rebuilding: the caller built it). */
+function packageVsix(dir) {
+  const { version } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+  const vsix = join(dir, `slipway-${version}.vsix`);
+  execFileSync(process.execPath, [join(repo, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix], { cwd: repo, stdio: 'pipe' });
+  return vsix;
+}
+
+/** Installs the .vsix as a user would: the editor's own `--install-extension`. */
+async function installVsix(vsix, { real, userDataDir, extensionsDir, stateDir }) {
+  if (real) {
+    execFileSync(real, ['--install-extension', vsix, `--user-data-dir=${userDataDir}`, `--extensions-dir=${extensionsDir}`], { stdio: 'pipe' });
+  } else {
+    const { CODE_SERVER_ENTRY, assertHostInstalled, hostEnv } = await import('./host.mjs');
+    assertHostInstalled();
+    execFileSync(process.execPath, [CODE_SERVER_ENTRY, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], { env: hostEnv(stateDir), stdio: 'pipe' });
+  }
+  const installed = readdirSync(extensionsDir).filter((d) => d.startsWith('slipway.slipway-'));
+  if (installed.length !== 1) throw new Error(`installing ${vsix} left ${installed.length} Slipway extensions in ${extensionsDir}`);
+}
+
+/** The extension-development path a test run requires: an extension with no code and no contributions. */
+function testRunnerStub(dir) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({
+    name: 'slipway-test-runner', publisher: 'slipway-tests', version: '0.0.0', engines: { vscode: '^1.90.0' },
+  }));
+  return dir;
+}
+
 for (const f of ['dist/extension.js', 'out/test/extension/index.js']) {
   if (!existsSync(join(repo, f))) {
     console.error(`slipway: ${f} is missing; run: npm run build && npm run compile-tests`);
@@ -75,11 +108,17 @@ try {
   console.log(`extension host: ${real ? `VS Code at ${real}` : 'code-server + Chromium (no VS Code build here)'}`);
   if (real && screenshots) console.log('(--screenshots works on the code-server route only; ignored)');
   const workspace = prepareWorkspace(root);
+  const userDataDir = join(root, 'user-data');
+  const extensionsDir = join(root, 'extensions');
+  mkdirSync(extensionsDir, { recursive: true });
+  const vsix = packageVsix(root);
+  await installVsix(vsix, { real, userDataDir, extensionsDir, stateDir: join(root, 'install-state') });
+  console.log(`installed ${vsix.slice(root.length + 1)} into the host's extensions directory`);
   await runTests({
     vscodeExecutablePath: executable,
-    extensionDevelopmentPath: repo,
+    extensionDevelopmentPath: testRunnerStub(join(root, 'test-runner')),
     extensionTestsPath: join(repo, 'out', 'test', 'extension', 'index.js'),
-    launchArgs: [workspace, `--user-data-dir=${join(root, 'user-data')}`, `--extensions-dir=${join(root, 'extensions')}`],
+    launchArgs: [workspace, `--user-data-dir=${userDataDir}`, `--extensions-dir=${extensionsDir}`],
     extensionTestsEnv: {
       SLIPWAY_HOST_TIMEOUT: timeout,
       ...(verbose ? { SLIPWAY_HOST_VERBOSE: '1' } : {}),

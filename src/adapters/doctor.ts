@@ -1,11 +1,11 @@
 import type { DoctorCheck } from '../core/doctor';
 import { detectCompose } from './compose/detect';
 import { defaultEndpoint, dockerClient, engineError, type EngineEndpoint } from './docker/endpoint';
-import { execFile } from './process';
+import { gitClient } from './git/client';
 
 async function gitCheck(): Promise<DoctorCheck> {
   try {
-    const r = await execFile('git', ['--version'], { timeoutMs: 10_000 });
+    const r = await gitClient.run(['--version'], { cwd: process.cwd(), timeoutMs: 10_000 });
     return { name: 'git', ok: r.code === 0, detail: r.stdout.trim() || r.stderr.trim() };
   } catch (e) {
     return { name: 'git', ok: false, detail: (e as Error).message, fix: 'Install git (apt-get install git)' };
@@ -15,11 +15,11 @@ async function gitCheck(): Promise<DoctorCheck> {
 async function gitFlowCheck(cwd: string): Promise<DoctorCheck> {
   const name = 'git-flow config';
   try {
-    const inRepo = await execFile('git', ['rev-parse', '--show-toplevel'], { cwd, timeoutMs: 10_000 });
+    const inRepo = await gitClient.run(['rev-parse', '--show-toplevel'], { cwd, timeoutMs: 10_000 });
     if (inRepo.code !== 0) {
       return { name, ok: false, optional: true, detail: `${cwd} is not inside a git repository`, fix: 'Run `git init`, then `slipway flow init -d`' };
     }
-    const r = await execFile('git', ['config', '--get-regexp', '^gitflow\\.'], { cwd, timeoutMs: 10_000 });
+    const r = await gitClient.run(['config', '--get-regexp', '^gitflow\\.'], { cwd, timeoutMs: 10_000 });
     const keys = r.stdout.split('\n').filter((l) => l.trim().length > 0);
     const master = keys.find((l) => l.startsWith('gitflow.branch.master '))?.split(' ')[1];
     const develop = keys.find((l) => l.startsWith('gitflow.branch.develop '))?.split(' ')[1];

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { SlipwayError } from '../core/errors';
 import type { RunHistoryStore } from '../core/pipeline/history';
 import type { PipelineRunRecord } from '../core/pipeline/state';
-import { execFile } from './process';
+import { gitClient } from './git/client';
 
 /**
  * Finished pipeline runs as JSON lines, one run per line, appended. Lives beside git's own data (never in the tree),
@@ -77,7 +77,7 @@ export class JsonlRunHistory implements RunHistoryStore {
 
 /** `.git/slipway/runs.jsonl` (and `.git/slipway/logs/`) of the repository containing `workspaceDir`. */
 export async function runHistoryFor(workspaceDir: string): Promise<JsonlRunHistory> {
-  const r = await execFile('git', ['rev-parse', '--git-common-dir'], { cwd: workspaceDir });
+  const r = await gitClient.run(['rev-parse', '--git-common-dir'], { cwd: workspaceDir });
   if (r.code !== 0) {
     throw new SlipwayError('git', `${workspaceDir} is not a git repository`, {
       hint: 'Pipeline runs are recorded in .git/slipway; run `git init` or open the service repository',

@@ -77,7 +77,7 @@ export async function main(argv: string[], io: Pick<CliContext, 'out' | 'err'>, 
       return 2;
     }
     const ctx: CliContext = { cwd: g.cwd, json, out: io.out, err: io.err, signal, env };
-    return await entry.load().run(g.help ? ['--help', ...args] : args, ctx);
+    return await (await entry.load()).run(g.help ? ['--help', ...args] : args, ctx);
   } catch (e) {
     const err = toSlipwayError(e);
     const code = exitCodeFor(err);
@@ -86,27 +86,4 @@ export async function main(argv: string[], io: Pick<CliContext, 'out' | 'err'>, 
     if (code === 2) io.err(`Run \`slipway --help\` for usage.\n`);
     return code;
   }
-}
-
-if (require.main === module) {
-  const controller = new AbortController();
-  let interrupted = 0;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    interrupted++;
-    if (interrupted > 1) process.exit(130);
-    process.stderr.write(`\nslipway: ${sig} received, cleaning up… (again to force)\n`);
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const write = (stream: NodeJS.WriteStream) => (text: string) => void stream.write(text);
-  main(process.argv.slice(2), { out: write(process.stdout), err: write(process.stderr) }, process.env, controller.signal).then(
-    (code) => {
-      process.exitCode = controller.signal.aborted && code !== 0 ? 130 : code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`slipway: internal error: ${String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
 }

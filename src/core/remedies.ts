@@ -6,9 +6,21 @@
  * Add a remedy here, then a line in both tables; the exhaustive `Record` types there make a missing line a compile
  * error.
  */
+import type { FlowType } from './gitflow/types';
+
 export type Remedy =
-  /** Set up git-flow in this repository with the default branch names and prefixes. */
-  | { readonly action: 'flowInit' }
+  /** Set up git-flow in this repository with the default branch names and prefixes (`force`: set it up again). */
+  | { readonly action: 'flowInit'; readonly force?: boolean }
+  /** Finish a git-flow branch. */
+  | { readonly action: 'flowFinish'; readonly type: FlowType; readonly name: string }
+  /** See the git-flow branches of a type. */
+  | { readonly action: 'flowList'; readonly type: FlowType }
+  /** Publish a git-flow branch to the remote. */
+  | { readonly action: 'flowPublish'; readonly type: FlowType; readonly name: string }
+  /** Check out a published git-flow branch from the remote, tracking it. */
+  | { readonly action: 'flowTrack'; readonly type: FlowType; readonly name: string }
+  /** Delete a git-flow branch (`force`: even with unmerged commits). */
+  | { readonly action: 'flowDelete'; readonly type: FlowType; readonly name: string; readonly force?: boolean }
   /** Continue a git-flow finish (or update) that stopped for the user. */
   | { readonly action: 'flowContinue' }
   /** Abort a git-flow finish (or update) and go back to where it started. */
@@ -25,6 +37,10 @@ export type Remedy =
   | { readonly action: 'approveProduction' }
   /** Roll a service (or the stack, when no service is named) back on a cluster. */
   | { readonly action: 'rollback'; readonly cluster: string; readonly service?: string }
+  /** Deploy a version of a service (or of the stack, when no service is named) on a cluster. */
+  | { readonly action: 'deploy'; readonly cluster: string; readonly service?: string }
+  /** List the release records of the stack on a cluster. */
+  | { readonly action: 'releases'; readonly cluster: string }
   /** Follow a service's tasks on a cluster. */
   | { readonly action: 'showTasks'; readonly cluster: string; readonly service: string }
   /** List the pipeline runs. */

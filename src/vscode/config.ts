@@ -17,8 +17,16 @@ integration:
 
 /** *Slipway: Open slipway.yml* — opens the workspace's config, offering to create one from a template. */
 export function activateConfigCommands(context: vscode.ExtensionContext): void {
-  registerCommand(context, 'slipway.openConfig', async (folderUri?: vscode.Uri) => {
-    const folder = await pickWorkspaceFolder(folderUri);
+  // Called from the palette, from an explorer item (a Uri), or from an error's "Open slipway.yml" button with the
+  // file and line the error names.
+  registerCommand(context, 'slipway.openConfig', async (target?: vscode.Uri | { file?: string; line?: number }) => {
+    const at = target && !(target instanceof vscode.Uri) ? target : undefined;
+    if (at?.file && /^(\/|[A-Za-z]:[\\/])/.test(at.file)) {
+      const line = Math.max(0, (at.line ?? 1) - 1);
+      await vscode.window.showTextDocument(vscode.Uri.file(at.file), { selection: new vscode.Range(line, 0, line, 0) });
+      return vscode.Uri.file(at.file);
+    }
+    const folder = await pickWorkspaceFolder(target instanceof vscode.Uri ? target : undefined);
     const uri = vscode.Uri.joinPath(folder.uri, 'slipway.yml');
     try {
       await vscode.workspace.fs.stat(uri);

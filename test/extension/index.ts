@@ -21,7 +21,9 @@ function writeCounts(counts: { passed: number; failed: number; skipped: number }
 
 export function run(): Promise<void> {
   // No colours: the output travels through the workbench's log relay, not a terminal.
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, slow: 5_000, color: false });
+  // SLIPWAY_TEST_GREP runs only the tests whose title matches (a helper working on one feature runs its own tests).
+  const grep = process.env.SLIPWAY_TEST_GREP;
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, slow: 5_000, color: false, forbidOnly: true, ...(grep ? { grep } : {}) });
   for (const f of testFiles(__dirname)) mocha.addFile(f);
   return new Promise((resolve, reject) => {
     try {

@@ -85,7 +85,22 @@ describe('slipway.yml parsing', () => {
 
   it('explains what a step must be', () => {
     const e = configError('version: 1\nbuild:\n  image: x\n  steps:\n    - make\n    - 42\n');
-    assert.equal(e.message, 'slipway.yml:6:7: build.steps.1 must be a shell command string or {name, run}');
+    assert.equal(e.message, 'slipway.yml:6:7: build.steps.1 must be a shell command string, an argument list or {name, run}');
+  });
+
+  it('takes a bare argument list as a step (the exec form), named after the program it runs', () => {
+    const c = parseSlipwayConfig('version: 1\nbuild:\n  image: x\n  steps:\n    - ["sh", "-c", "make test"]\n    - [/usr/bin/node, --test]\n', {});
+    assert.deepEqual(c.build?.steps, [
+      { name: 'make', command: ['sh', '-c', 'make test'] },
+      { name: 'node', command: ['/usr/bin/node', '--test'] },
+    ]);
+    assert.match(configError('version: 1\nbuild:\n  image: x\n  steps:\n    - []\n').message, /^slipway\.yml:5:7: build\.steps\.0 /);
+  });
+
+  it('offers to open the file at the error, and names no path inside Slipway itself', () => {
+    const e = configError('version: 1\nbuild:\n  image: x\n  steps: [make]\n  stepz: []\n');
+    assert.deepEqual(e.remedies, [{ action: 'openConfig', file: 'slipway.yml', line: 5 }]);
+    assert.doesNotMatch(`${e.message} ${e.hint ?? ''}`, /schemas\/|src\/|test\//);
   });
 
   it('lists the allowed roles', () => {

@@ -1,12 +1,15 @@
 import type { BuildConfig } from '../config/model';
+import type { RunResult } from '../run/events';
 import { SlipwayError, isCancellation, toSlipwayError } from '../errors';
 import type { RunEvents } from '../run/events';
-import { LineSplitter, RunReporter } from '../run/reporter';
+import { LineSplitter } from '../run/lines';
+import { RunReporter } from '../run/reporter';
 import { builderCommand, builderUser, parseMarker } from './builderScript';
 import { runLabels, type RunOwner } from './labels';
 import type { BuilderPort } from './ports';
 
-export type Verdict = 'passed' | 'failed' | 'cancelled';
+/** How a build, package or integration run ended (the run-result model without a pause: nothing here waits for a person). */
+export type Verdict = Extract<RunResult, 'passed' | 'failed' | 'cancelled'>;
 
 export interface BuildInput {
   readonly runId: string;

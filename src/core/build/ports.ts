@@ -58,6 +58,8 @@ export interface ComposeEnvironment {
   readonly labels: Readonly<Record<string, string>>;
   /** A compose override file (YAML) putting `labels` on every service, network and volume of the file. */
   readonly labelOverride: string;
+  /** The test service runs alone (`run --no-deps`): it tests a service deployed elsewhere. */
+  readonly noDeps?: boolean;
 }
 
 /** What the engine says about a service's container, reduced to what readiness needs. */
@@ -93,4 +95,11 @@ export interface PortAllocatorPort {
 
 export interface FilesPort {
   readText(path: string): Promise<string>;
+}
+
+/** What the janitor removed: resources of runs whose process is gone. */
+export interface ReapReport {
+  readonly containers: number;
+  readonly networks: number;
+  readonly volumes: number;
 }

@@ -12,6 +12,16 @@ import {
 } from './config';
 import { parseFinishState, serializeFinishState, type FinishState } from './finishState';
 import { planFinish, versionTag, type FinishOptions } from './finishPlan';
+import { predictFinish, type FinishPreview } from './finishPreview';
+import { CHANGELOG_FILE, cutChangelog, isoDate } from './changelog';
+import {
+  VERSION_FILES_KEY,
+  VERSION_FILE_FORMATS,
+  bumpVersionText,
+  configuredVersionFiles,
+  isVersionNumber,
+  versionFileFormat,
+} from './versionFiles';
 import type { GitPort, GitResult } from './port';
 import { branchNameProblem, refNameProblem } from './refName';
 import {
@@ -25,8 +35,8 @@ import {
   type RepoSnapshot,
   type WorktreeStatus,
 } from './snapshot';
-import { SQUASH_COMMIT_ARGS, describeStep, stepArgs, type FlowStep } from './steps';
-import { FLOW_TYPES, namesVersion, type FinishableType, type FlowType } from './types';
+import { REBASE_CONTINUE_ARGS, SQUASH_COMMIT_ARGS, describeStep, stepArgs, type FlowStep } from './steps';
+import { FLOW_TYPES, isFinishable, namesVersion, type FinishableType, type FlowType } from './types';
 
 /** What a git-flow command did, for the CLI (human and --json) and the editor. */
 export interface FlowOutcome {
@@ -38,6 +48,10 @@ export interface FlowOutcome {
   /** Lines in the spirit of AVH's "Summary of actions". */
   readonly summary: readonly string[];
   readonly warnings: readonly string[];
+  /** A finish or update: the branch whose tip is the (first) merge it made, to open that commit. */
+  readonly mergedInto?: string;
+  /** A finish without -p: what -p would have pushed (branches, then `refs/tags/…`), to push now. */
+  readonly pushable?: readonly string[];
 }
 
 export interface FlowBranch {
@@ -49,6 +63,9 @@ export interface FlowBranch {
   /** The remote has a branch of the same name (it was published or tracked). */
   readonly published: boolean;
   readonly base?: string;
+  /** Commits on the branch that its base lacks, and on the base that the branch lacks (absent when unknown). */
+  readonly ahead?: number;
+  readonly behind?: number;
 }
 
 /** The repository as the Git Flow view shows it. */
@@ -57,13 +74,28 @@ export interface FlowOverview {
   readonly config?: GitFlowConfig;
   readonly currentBranch?: string;
   readonly branches: readonly FlowBranch[];
-  readonly finishInProgress?: { readonly type: FinishableType; readonly name: string; readonly branch: string; readonly conflictFiles: readonly string[] };
+  /** The git-flow remote, when the repository has branches from it (pushing makes sense). */
+  readonly remote?: string;
+  readonly finishInProgress?: {
+    readonly type: FinishableType;
+    readonly name: string;
+    readonly branch: string;
+    readonly conflictFiles: readonly string[];
+    readonly operation: 'finish' | 'update';
+  };
 }
 
 export interface StartOptions {
   /** -F: fetch the base first. */
   readonly fetch?: boolean;
   readonly base?: string;
+  /** --no-bump: a release or hotfix start leaves version files and CHANGELOG.md alone. */
+  readonly noBump?: boolean;
+}
+
+export interface UpdateOptions {
+  /** Rebase the branch onto its base instead of merging the base in. */
+  readonly rebase?: boolean;
 }
 
 export interface DeleteOptions {
@@ -82,9 +114,15 @@ export interface InitOptions {
   readonly versionTagPrefix?: string;
 }
 
+/** What a release or hotfix start commits on its new branch: the bumped version files and the cut changelog. */
+interface VersionBump {
+  readonly files: readonly { readonly path: string; readonly text: string }[];
+  readonly message: string;
+  readonly summary: readonly string[];
+}
+
 type Comparison = 'equal' | 'behind' | 'ahead' | 'diverged' | 'unrelated';
 
-const NOT_INITIALISED_HINT = 'Run `slipway flow init -d` to set it up with git-flow AVH defaults';
 
 /**
  * git-flow, compatible with git-flow AVH 1.12: same config keys, same merges (fast-forward only when AVH would),
@@ -94,7 +132,11 @@ const NOT_INITIALISED_HINT = 'Run `slipway flow init -d` to set it up with git-f
  * --get-regexp` and, when needed, one `status`, run in parallel; facts git already printed are not asked again.
  */
 export class GitFlowEngine {
-  constructor(private readonly port: GitPort) {}
+  constructor(
+    private readonly port: GitPort,
+    /** The clock for changelog dates. */
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   // ---- reading ---------------------------------------------------------------------------------------------
 
@@ -102,16 +144,47 @@ export class GitFlowEngine {
     const [{ snap }, saved] = await Promise.all([this.read(false), this.loadState()]);
     const config = readGitFlowConfig(snap.config);
     if (!config) return { initialized: false, ...(snap.currentBranch ? { currentBranch: snap.currentBranch } : {}), branches: [] };
-    const branches = flowBranches(snap, config);
+    const branches = await this.withAheadBehind(flowBranches(snap, config), config, snap);
+    const hasRemote = [...snap.remoteBranches.keys()].some((r) => r.startsWith(`${config.origin}/`));
     return {
       initialized: true,
       config,
       ...(snap.currentBranch ? { currentBranch: snap.currentBranch } : {}),
       branches,
+      ...(hasRemote ? { remote: config.origin } : {}),
       ...(saved
-        ? { finishInProgress: { type: saved.type, name: saved.name, branch: saved.branch, conflictFiles: saved.conflict?.files ?? [] } }
+        ? { finishInProgress: { type: saved.type, name: saved.name, branch: saved.branch, conflictFiles: saved.conflict?.files ?? [], operation: saved.operation ?? 'finish' } }
         : {}),
     };
+  }
+
+  /** Ahead/behind counts of each branch against its base (recorded, else the type's default), one `rev-list` each, in parallel. */
+  private async withAheadBehind(branches: FlowBranch[], config: GitFlowConfig, snap: RepoSnapshot): Promise<FlowBranch[]> {
+    return Promise.all(
+      branches.map(async (b) => {
+        const base = b.base ?? (b.type === 'hotfix' || b.type === 'support' ? config.master : config.develop);
+        if (!snap.branches.has(base)) return b;
+        const r = await this.port.git(['rev-list', '--left-right', '--count', `refs/heads/${b.branch}...refs/heads/${base}`]);
+        const m = /^(\d+)\s+(\d+)/.exec(r.stdout);
+        return r.code === 0 && m ? { ...b, ahead: Number(m[1]), behind: Number(m[2]) } : b;
+      }),
+    );
+  }
+
+  /** `git show --stat --patch` of a commit, for the editor's "open the merge commit". */
+  async showCommit(ref: string): Promise<string> {
+    if (ref.startsWith('-')) throw new SlipwayError('usage', `Invalid ref '${ref}'`);
+    return this.run(['show', '--stat', '--patch', '--format=fuller', ref, '--']);
+  }
+
+  /** Pushes branches and tags to the git-flow remote (the follow-up of a finish without -p). */
+  async push(refs: readonly string[]): Promise<FlowOutcome> {
+    const { snap } = await this.read(false);
+    const config = requireConfig(snap);
+    if (refs.length === 0 || refs.some((r) => r.startsWith('-'))) throw new SlipwayError('usage', 'Name the branches or tags to push');
+    await this.requireRemote(config.origin, 'push');
+    await this.run(['push', '-q', config.origin, ...refs]);
+    return { action: 'push', summary: [`${refs.join(', ')} pushed to '${config.origin}'`], warnings: [] };
   }
 
   async list(type: FlowType): Promise<FlowBranch[]> {
@@ -208,7 +281,7 @@ export class GitFlowEngine {
   // ---- start -----------------------------------------------------------------------------------------------
 
   async start(type: FlowType, name: string | undefined, options: StartOptions = {}): Promise<FlowOutcome> {
-    if (!name) throw new SlipwayError('usage', `Missing ${namesVersion(type) ? 'VERSION' : 'NAME'}: slipway flow ${type} start ${namesVersion(type) ? 'VERSION' : 'NAME'}${type === 'support' ? ' BASE' : ' [BASE]'}`);
+    if (!name) throw new SlipwayError('usage', `A new ${type} needs a ${namesVersion(type) ? 'version' : 'name'}`);
     const needsClean = type === 'release' || type === 'hotfix' || type === 'support';
     let { snap, status } = await this.read(needsClean);
     const config = requireConfig(snap);
@@ -223,7 +296,7 @@ export class GitFlowEngine {
       if (problem) throw new SlipwayError('usage', `Invalid tag name '${tag}': ${problem}`);
     }
     const base = options.base ?? (type === 'hotfix' ? config.master : type === 'support' ? undefined : config.develop);
-    if (base === undefined) throw new SlipwayError('usage', 'Missing BASE: slipway flow support start VERSION BASE (a commit on the production branch)');
+    if (base === undefined) throw new SlipwayError('usage', 'A support branch needs a base: a commit on the production branch');
     // A base is handed to git as an argument: never let it read as an option.
     if (base.startsWith('-')) throw new SlipwayError('usage', `Invalid base '${base}': it cannot start with "-"`);
     if (type === 'support') {
@@ -239,7 +312,8 @@ export class GitFlowEngine {
       const existing = [...snap.branches.keys()].find((b) => b.startsWith(config.prefixes[type]));
       if (existing) {
         throw new SlipwayError('gitflow', `There is an existing ${type} branch '${existing.slice(config.prefixes[type].length)}'`, {
-          hint: `Finish that one first: slipway flow ${type} finish ${existing.slice(config.prefixes[type].length)}`,
+          hint: 'Finish that one first',
+          remedies: [{ action: 'flowFinish', type, name: existing.slice(config.prefixes[type].length) }],
         });
       }
     }
@@ -254,22 +328,108 @@ export class GitFlowEngine {
     const warnings: string[] = [];
     if (type !== 'support' && snap.remoteBranches.has(remoteBase)) await this.requireNotBehind(snap, base, remoteBase, warnings);
 
+    const bump = (type === 'release' || type === 'hotfix') && !options.noBump ? await this.planBump(snap, config, name, base, warnings) : undefined;
+
     const writes: Promise<unknown>[] = [this.run(['checkout', '-q', '-b', branch, base])];
     // AVH records the base so finish merges back where the branch came from.
     if (type !== 'support') writes.push(this.run(['config', '--local', CONFIG_KEYS.base(branch), base]));
     await Promise.all(writes);
+    if (bump) await this.commitBump(bump);
     return {
       action: `${type} start`,
       branch,
       currentBranch: branch,
-      summary: [`A new branch '${branch}' was created, based on '${base}'`, `You are now on branch '${branch}'`],
+      summary: [`A new branch '${branch}' was created, based on '${base}'`, ...(bump?.summary ?? []), `You are now on branch '${branch}'`],
       warnings,
     };
+  }
+
+  /**
+   * Release and hotfix start: the version goes into the configured version files (package.json unless
+   * `gitflow.slipway.versionfiles` says otherwise) and CHANGELOG.md's Unreleased entries move under the version.
+   * Computed from the base before anything changes, so a file it cannot handle stops the start cleanly. A repository
+   * with none of these files gets no commit (AVH's behaviour).
+   */
+  private async planBump(snap: RepoSnapshot, config: GitFlowConfig, version: string, base: string, warnings: string[]): Promise<VersionBump | undefined> {
+    const paths = [...configuredVersionFiles(snap.config.get(VERSION_FILES_KEY))];
+    // npm keeps the version in its lock file too.
+    if (paths.includes('package.json') && !paths.includes('package-lock.json')) paths.push('package-lock.json');
+    const fromWorkTree = snap.currentBranch === base;
+    const read = (path: string): Promise<string | undefined> =>
+      fromWorkTree ? this.port.readWorkFile(path) : this.port.git(['show', `${base}:${path}`]).then((r) => (r.code === 0 ? r.stdout : undefined));
+    const texts = await Promise.all([...paths, CHANGELOG_FILE].map(read));
+    const present = paths.map((path, i) => ({ path, text: texts[i] })).filter((f): f is { path: string; text: string } => f.text !== undefined);
+    const changelog = texts[paths.length];
+    if (present.length === 0 && changelog === undefined) return undefined;
+    if (!isVersionNumber(version)) {
+      warnings.push(`'${version}' is not a version number: ${[...present.map((f) => f.path), ...(changelog !== undefined ? [CHANGELOG_FILE] : [])].join(', ')} left as they are`);
+      return undefined;
+    }
+    const files: { path: string; text: string }[] = [];
+    const summary: string[] = [];
+    for (const f of present) {
+      const format = versionFileFormat(f.path);
+      if (!format) {
+        throw new SlipwayError('config', `${f.path}: Slipway cannot set a version in this kind of file`, {
+          hint: `${VERSION_FILES_KEY} may list ${VERSION_FILE_FORMATS.join(', ')}`,
+        });
+      }
+      const text = bumpVersionText(format, f.path, f.text, version);
+      if (text !== f.text) files.push({ path: f.path, text });
+    }
+    if (files.length > 0) summary.push(`The version is ${version} in ${files.map((c) => c.path).join(', ')}`);
+    if (changelog !== undefined) {
+      const tag = versionTag(config, version);
+      const date = isoDate(this.now());
+      let cut = cutChangelog(changelog, version, tag, date, []);
+      if (cut.fromCommits) cut = cutChangelog(changelog, version, tag, date, await this.subjectsSinceLastVersion(config, base));
+      files.push({ path: CHANGELOG_FILE, text: cut.text });
+      summary.push(`${CHANGELOG_FILE}: ${cut.fromCommits ? 'the commit subjects since the last version' : 'the Unreleased entries'} are now under [${version}] - ${date}`);
+    }
+    if (files.length === 0) return undefined;
+    const message = `Bump version to ${version}`;
+    summary.push(`Committed as "${message}"`);
+    return { files, message, summary };
+  }
+
+  /** Writes the bumped files into the new branch's working tree and commits them (only them) as one commit. */
+  private async commitBump(bump: VersionBump): Promise<void> {
+    await Promise.all(bump.files.map((c) => this.port.writeWorkFile(c.path, c.text)));
+    const paths = bump.files.map((c) => c.path);
+    await this.run(['add', '--', ...paths]);
+    await this.run(['commit', '-q', '-m', bump.message, '--', ...paths]);
+  }
+
+  /** Subjects of the commits since the newest version tag (all commits when there is none), oldest first. */
+  private async subjectsSinceLastVersion(config: GitFlowConfig, base: string): Promise<string[]> {
+    const last = await this.port.git(['describe', '--tags', '--abbrev=0', '--match', `${config.versionTagPrefix}*`, base]);
+    const range = last.code === 0 ? [`${last.stdout.trim()}..${base}`] : [base];
+    const log = await this.run(['log', '--no-merges', '--reverse', '--max-count=200', '--format=%s', ...range]);
+    return log.split('\n').filter((l) => l.trim().length > 0);
   }
 
   // ---- finish ----------------------------------------------------------------------------------------------
 
   async finish(type: FinishableType, nameArg: string | undefined, options: FinishOptions = {}): Promise<FlowOutcome> {
+    const { state, warnings } = await this.prepareFinish(type, nameArg, options, false);
+    return this.runSteps(state, 0, warnings);
+  }
+
+  /**
+   * What `finish` would do, changing no ref, index or working file: its steps, and the files each merge would stop
+   * on (git merge-tree on the commits the earlier steps would make). Remotes are not fetched.
+   */
+  async previewFinish(type: FinishableType, nameArg: string | undefined, options: FinishOptions = {}): Promise<FinishPreview> {
+    const { state, warnings, snap } = await this.prepareFinish(type, nameArg, options, true);
+    return predictFinish(this.port, state, snap, warnings);
+  }
+
+  private async prepareFinish(
+    type: FinishableType,
+    nameArg: string | undefined,
+    options: FinishOptions,
+    dryRun: boolean,
+  ): Promise<{ state: FinishState; warnings: string[]; snap: RepoSnapshot }> {
     let { snap, status } = await this.read(true);
     const config = requireConfig(snap);
     await this.requireNoFinishInProgress();
@@ -288,11 +448,12 @@ export class GitFlowEngine {
     const origin = config.origin;
     const merged = type === 'release' ? [config.master, config.develop] : type === 'hotfix' && base === config.master ? [base, config.develop] : [base];
     const toFetch = [...new Set([branch, ...(options.fetch ? merged : [])])].filter((b) => snap.remoteBranches.has(`${origin}/${b}`));
-    if (toFetch.length > 0) {
+    const warnings: string[] = [];
+    if (toFetch.length > 0 && dryRun) warnings.push(`The finish fetches ${toFetch.join(', ')} from '${origin}' first; this preview uses what was fetched last`);
+    else if (toFetch.length > 0) {
       await this.run(['fetch', '-q', origin, ...toFetch]);
       snap = (await this.read(false)).snap;
     }
-    const warnings: string[] = [];
     for (const b of new Set([branch, ...merged])) {
       if (snap.remoteBranches.has(`${origin}/${b}`)) await this.requireNotBehind(snap, b, `${origin}/${b}`, warnings);
     }
@@ -336,7 +497,7 @@ export class GitFlowEngine {
       createdTags: plan.tag ? [plan.tag] : [],
       ...(originalBase ? { originalBase } : {}),
     };
-    return this.runSteps(state, 0, warnings);
+    return { state, warnings, snap };
   }
 
   /** Completes a finish stopped by a conflict, once the user resolved it (and staged the files). */
@@ -346,10 +507,16 @@ export class GitFlowEngine {
     if (status!.conflicted.length > 0) throw conflictError(state, status!.conflicted, 'Conflicts are still unresolved');
     const step = state.steps[state.next];
     let from = state.next;
-    if (step?.kind === 'merge') {
+    if (step?.kind === 'rebase') {
+      await this.requireNoConflictMarkers(state);
+      const r = await this.port.git(REBASE_CONTINUE_ARGS);
+      if (r.code !== 0) await this.stopOnConflicts(state, step.onto, step.branch, r, step);
+      from = state.next + 1;
+    } else if (step?.kind === 'merge') {
       if (snap.currentBranch !== step.target) {
         throw new SlipwayError('gitflow', `The finish stopped while merging into '${step.target}', but '${snap.currentBranch ?? 'a detached HEAD'}' is checked out`, {
-          hint: `Check out '${step.target}' and run \`slipway flow finish --continue\`, or run \`slipway flow finish --abort\``,
+          hint: `Check out '${step.target}' and continue the finish, or abort it`,
+          remedies: [{ action: 'flowContinue' }, { action: 'flowAbort' }],
         });
       }
       await this.requireNoConflictMarkers(state);
@@ -359,7 +526,8 @@ export class GitFlowEngine {
         if (!nothing) throw gitError(['commit'], commit);
         if (step.mode !== 'squash' && !(await this.isAncestor(step.source, 'HEAD'))) {
           throw new SlipwayError('gitflow', `'${step.source}' is not merged into '${step.target}' yet`, {
-            hint: `Merge it (git merge ${step.source}) and run \`slipway flow finish --continue\`, or run \`slipway flow finish --abort\``,
+            hint: `Merge it (git merge ${step.source}) and continue the finish, or abort it`,
+            remedies: [{ action: 'flowContinue' }, { action: 'flowAbort' }],
           });
         }
       }
@@ -371,6 +539,7 @@ export class GitFlowEngine {
   /** Undoes a stopped finish: every branch, tag and the checked-out branch exactly as before the finish. */
   async abortFinish(): Promise<FlowOutcome> {
     const state = await this.requireState();
+    if (state.steps[state.next]?.kind === 'rebase') await this.port.git(['rebase', '--abort']);
     await this.port.git(['reset', '-q', '--merge']);
     const { snap } = await this.read(false);
     const head = state.originalHead;
@@ -390,13 +559,58 @@ export class GitFlowEngine {
       await this.run(['config', '--local', CONFIG_KEYS.base(state.branch), state.originalBase]);
     }
     await this.port.writeFinishState(undefined);
+    const operation = state.operation ?? 'finish';
     return {
-      action: `${state.type} finish --abort`,
+      action: `${state.type} ${operation} --abort`,
       branch: state.branch,
       currentBranch: head,
-      summary: [`The finish of '${state.branch}' was aborted; branches and tags are back where they were`, `You are now on branch '${head}'`],
+      summary: [`The ${operation} of '${state.branch}' was aborted; branches and tags are back where they were`, `You are now on branch '${head}'`],
       warnings: [],
     };
+  }
+
+  // ---- update ----------------------------------------------------------------------------------------------
+
+  /**
+   * Brings the base's new commits into a topic branch (git-flow-next's `update`): merges the base in (fast-forward
+   * when the branch has nothing of its own), or rebases onto it. A conflict stops like a finish: continue or abort.
+   */
+  async update(type: FlowType, nameArg: string | undefined, options: UpdateOptions = {}): Promise<FlowOutcome> {
+    if (!isFinishable(type)) throw new SlipwayError('usage', 'Support branches have no base to update from');
+    const { snap, status } = await this.read(true);
+    const config = requireConfig(snap);
+    await this.requireNoFinishInProgress();
+    const { name, branch } = resolveExisting(type, nameArg, snap, config, 'update');
+    requireClean(status!);
+    const base = recordedBase(snap.config, branch) ?? (type === 'hotfix' ? config.master : config.develop);
+    const baseRef = snap.branches.get(base);
+    if (!baseRef) throw new SlipwayError('notFound', `The base '${base}' of '${branch}' does not exist locally`);
+    const steps: FlowStep[] = [];
+    if (snap.currentBranch !== branch) steps.push({ kind: 'checkout', branch });
+    if (await this.isAncestor(baseRef.sha, snap.branches.get(branch)!.sha)) {
+      if (steps.length > 0) await this.run(stepArgs(steps[0]!));
+      return {
+        action: `${type} update`,
+        branch,
+        currentBranch: branch,
+        summary: [`'${branch}' already has every commit of '${base}'`, `You are now on branch '${branch}'`],
+        warnings: [],
+      };
+    }
+    steps.push(options.rebase ? { kind: 'rebase', branch, onto: base } : { kind: 'merge', source: base, target: branch, mode: 'ff' });
+    const state: FinishState = {
+      version: 1,
+      operation: 'update',
+      type,
+      name,
+      branch,
+      steps,
+      next: 0,
+      originalHead: snap.currentBranch ?? branch,
+      originalRefs: { [branch]: snap.branches.get(branch)!.sha },
+      createdTags: [],
+    };
+    return this.runSteps(state, 0, []);
   }
 
   // ---- publish, track, delete ------------------------------------------------------------------------------
@@ -410,7 +624,10 @@ export class GitFlowEngine {
     await this.requireRemote(origin, `${type} publish`);
     await this.run(['fetch', '-q', origin]);
     if ((await this.port.git(['rev-parse', '--verify', '-q', `refs/remotes/${origin}/${branch}`])).code === 0) {
-      throw new SlipwayError('gitflow', `Branch '${origin}/${branch}' already exists`, { hint: `It is published already; push with git push, or track it elsewhere with slipway flow ${type} track` });
+      throw new SlipwayError('gitflow', `Branch '${origin}/${branch}' already exists`, {
+        hint: 'It is published already: push with git push, or track it in another clone',
+        remedies: [{ action: 'flowTrack', type, name: branch.slice(config.prefixes[type].length) }],
+      });
     }
     await this.run(['push', '-q', '-u', origin, `${branch}:${branch}`]);
     if (snap.currentBranch !== branch) await this.run(['checkout', '-q', branch]);
@@ -424,7 +641,7 @@ export class GitFlowEngine {
   }
 
   async track(type: FlowType, name: string | undefined): Promise<FlowOutcome> {
-    if (!name) throw new SlipwayError('usage', `Missing NAME: slipway flow ${type} track NAME`);
+    if (!name) throw new SlipwayError('usage', `Name the ${type} to track`);
     const { snap, status } = await this.read(true);
     const config = requireConfig(snap);
     const branch = config.prefixes[type] + name;
@@ -435,7 +652,10 @@ export class GitFlowEngine {
     await this.requireRemote(origin, `${type} track`);
     await this.run(['fetch', '-q', origin]);
     if ((await this.port.git(['rev-parse', '--verify', '-q', `refs/remotes/${origin}/${branch}`])).code !== 0) {
-      throw new SlipwayError('notFound', `'${origin}' has no branch '${branch}'`, { hint: `Publish it first with slipway flow ${type} publish ${name}` });
+      throw new SlipwayError('notFound', `'${origin}' has no branch '${branch}'`, {
+        hint: 'Publish it first from the clone that has it',
+        remedies: [{ action: 'flowPublish', type, name }],
+      });
     }
     await this.run(['checkout', '-q', '-b', branch, `${origin}/${branch}`]);
     return {
@@ -448,7 +668,7 @@ export class GitFlowEngine {
   }
 
   async delete(type: FlowType, nameArg: string | undefined, options: DeleteOptions = {}): Promise<FlowOutcome> {
-    if (!nameArg) throw new SlipwayError('usage', `Missing NAME: slipway flow ${type} delete NAME [-f]`);
+    if (!nameArg) throw new SlipwayError('usage', `Name the ${type} to delete`);
     const { snap, status } = await this.read(true);
     const config = requireConfig(snap);
     const { branch } = resolveExisting(type, nameArg, snap, config, 'delete');
@@ -457,7 +677,11 @@ export class GitFlowEngine {
     const merged = snap.branches.has(base) && (await this.isAncestor(branch, base));
     if (!merged && !options.force) {
       throw new SlipwayError('gitflow', `Branch '${branch}' has commits that are not merged into '${base}'`, {
-        hint: `Finish it with slipway flow ${type} finish, or delete it anyway with -f`,
+        hint: 'Finish it, or delete it anyway (forced): its unmerged commits are then lost',
+        remedies: [
+          ...(isFinishable(type) ? [{ action: 'flowFinish', type, name: branch.slice(config.prefixes[type].length) } as const] : []),
+          { action: 'flowDelete', type, name: branch.slice(config.prefixes[type].length), force: true },
+        ],
         details: { branch, base, unmerged: true },
       });
     }
@@ -492,64 +716,54 @@ export class GitFlowEngine {
   private async runSteps(initial: FinishState, from: number, warnings: string[]): Promise<FlowOutcome> {
     let state = initial;
     const done: string[] = [];
-    // Removing the branch's gitflow config touches only .git/config: it overlaps the following steps until one that
-    // also writes config (deleting a branch drops its `branch.<name>` section), so finish waits for one process less.
-    let configWrite: Promise<GitResult> | undefined;
-    const settleConfig = async () => {
-      if (configWrite) await configWrite;
-      configWrite = undefined;
-    };
-    try {
-      for (let i = from; i < state.steps.length; i++) {
-        const step = state.steps[i]!;
-        state = { ...state, next: i };
-        // Saved before every step, so a crash or failure at any point can still be continued or aborted.
-        await this.port.writeFinishState(serializeFinishState(state));
-        if (step.kind === 'removeBranchConfig') {
-          await settleConfig();
-          // A failure is fine (nothing to remove); only the ordering matters.
-          configWrite = this.port.git(stepArgs(step)).catch((e: unknown) => ({ code: 1, stdout: '', stderr: String(e) }));
-          continue;
-        }
-        if (step.kind === 'deleteBranch') await settleConfig();
-        const result = await this.port.git(stepArgs(step));
-        if (step.kind === 'merge') {
-          if (result.code !== 0) {
-            const st = parseStatus((await this.port.git(STATUS_ARGS)).stdout);
-            if (st.conflicted.length > 0) {
-              state = { ...state, conflict: { source: step.source, target: step.target, files: st.conflicted } };
-              await this.port.writeFinishState(serializeFinishState(state));
-              throw conflictError(state, st.conflicted, `Merging '${step.source}' into '${step.target}' stopped on conflicts`);
-            }
-            throw stepFailed(step, result);
-          }
-          if (step.mode === 'squash') {
-            const commit = await this.port.git(SQUASH_COMMIT_ARGS);
-            if (commit.code !== 0 && !/nothing to commit/i.test(commit.stdout + commit.stderr)) throw stepFailed(step, commit);
-          }
-          done.push(`'${step.source}' was merged into '${step.target}'${step.mode === 'ff' ? ' (fast-forward)' : step.mode === 'squash' ? ' (squashed)' : ''}`);
-        } else if (step.kind === 'deleteBranch') {
-          // git itself refuses to delete a branch it does not see as merged: keep it and say so (as AVH does).
-          if (result.code !== 0) warnings.push(`Branch '${step.branch}' is still available locally: ${firstLine(result.stderr)}`);
-          else done.push(`Branch '${step.branch}' has been locally deleted`);
-        } else if (result.code !== 0) {
-          throw stepFailed(step, result);
-        } else if (step.kind === 'tag') done.push(`The release was tagged '${step.name}'`);
-        else if (step.kind === 'push') done.push(`${step.refs.join(', ')} pushed to '${step.remote}'`);
-        else if (step.kind === 'deleteRemoteBranch') done.push(`Branch '${step.branch}' has been deleted from '${step.remote}'`);
+    // The branch's gitflow config goes only once git really deleted the branch (AVH's order).
+    let branchKept = false;
+    for (let i = from; i < state.steps.length; i++) {
+      const step = state.steps[i]!;
+      state = { ...state, next: i };
+      // Saved before every step, so a crash or failure at any point can still be continued or aborted.
+      await this.port.writeFinishState(serializeFinishState(state));
+      if (step.kind === 'removeBranchConfig') {
+        // A failure is fine (nothing to remove).
+        if (!branchKept) await this.port.git(stepArgs(step));
+        continue;
       }
-    } finally {
-      // Also when a step stopped: an abort or continue must see the config as it is.
-      await settleConfig();
+      const result = await this.port.git(stepArgs(step));
+      if (step.kind === 'rebase') {
+        if (result.code !== 0) await this.stopOnConflicts(state, step.onto, step.branch, result, step);
+        done.push(`'${step.branch}' was rebased onto '${step.onto}'`);
+      } else if (step.kind === 'merge') {
+        if (result.code !== 0) await this.stopOnConflicts(state, step.source, step.target, result, step);
+        if (step.mode === 'squash') {
+          const commit = await this.port.git(SQUASH_COMMIT_ARGS);
+          if (commit.code !== 0 && !/nothing to commit/i.test(commit.stdout + commit.stderr)) throw stepFailed(step, commit);
+        }
+        done.push(`'${step.source}' was merged into '${step.target}'${step.mode === 'ff' ? ' (fast-forward)' : step.mode === 'squash' ? ' (squashed)' : ''}`);
+      } else if (step.kind === 'deleteBranch') {
+        // git itself refuses to delete a branch it does not see as merged: keep it and say so (as AVH does).
+        if (result.code !== 0) {
+          branchKept = true;
+          warnings.push(`Branch '${step.branch}' is still available locally: ${firstLine(result.stderr)}`);
+        } else done.push(`Branch '${step.branch}' has been locally deleted`);
+      } else if (result.code !== 0) {
+        throw stepFailed(step, result);
+      } else if (step.kind === 'tag') done.push(`The release was tagged '${step.name}'`);
+      else if (step.kind === 'push') done.push(`${step.refs.join(', ')} pushed to '${step.remote}'`);
+      else if (step.kind === 'deleteRemoteBranch') done.push(`Branch '${step.branch}' has been deleted from '${step.remote}'`);
     }
     await this.port.writeFinishState(undefined);
     const lastCheckout = [...state.steps].reverse().find((s): s is Extract<FlowStep, { kind: 'checkout' }> => s.kind === 'checkout');
-    const currentBranch = lastCheckout?.branch ?? state.originalHead;
+    const currentBranch = lastCheckout?.branch ?? (state.operation === 'update' ? state.branch : state.originalHead);
     const tagStep = state.steps.find((s): s is Extract<FlowStep, { kind: 'tag' }> => s.kind === 'tag');
+    const merges = state.steps.filter((s): s is Extract<FlowStep, { kind: 'merge' }> => s.kind === 'merge');
+    const pushed = state.steps.some((s) => s.kind === 'push');
+    const pushable = [...new Set(merges.map((m) => m.target)), ...(tagStep ? [`refs/tags/${tagStep.name}`] : [])];
     return {
-      action: `${state.type} finish`,
+      action: `${state.type} ${state.operation ?? 'finish'}`,
       branch: state.branch,
       ...(tagStep ? { tag: tagStep.name } : {}),
+      ...(merges[0] ? { mergedInto: merges[0].target } : {}),
+      ...(state.operation !== 'update' && !pushed && pushable.length > 0 ? { pushable } : {}),
       currentBranch,
       summary: [...done, `You are now on branch '${currentBranch}'`],
       warnings,
@@ -561,6 +775,16 @@ export class GitFlowEngine {
    * known from for-each-ref alone: a single commit on top of the base tip fast-forwards; any other single-parent shape
    * is either not one commit ahead or cannot fast-forward, and `merge --ff` then makes the same merge commit as --no-ff.
    */
+  /** A merge or rebase that exited non-zero: saved as stopped on its conflicts (exit 3), or failed with git's reason. */
+  private async stopOnConflicts(state: FinishState, source: string, target: string, result: GitResult, step: FlowStep): Promise<never> {
+    const st = parseStatus((await this.port.git(STATUS_ARGS)).stdout);
+    if (st.conflicted.length === 0) throw stepFailed(step, result);
+    const stopped: FinishState = { ...state, conflict: { source, target, files: st.conflicted } };
+    await this.port.writeFinishState(serializeFinishState(stopped));
+    const what = step.kind === 'rebase' ? `Rebasing '${target}' onto '${source}'` : `Merging '${source}' into '${target}'`;
+    throw conflictError(stopped, st.conflicted, `${what} stopped on conflicts`);
+  }
+
   private async avhWouldFastForward(branch: BranchRef, base: BranchRef): Promise<boolean> {
     if (branch.parents.length <= 1) return branch.parents[0] === base.sha;
     const r = await this.run(['rev-list', '-n2', `${base.name}..${branch.name}`]);
@@ -575,7 +799,7 @@ export class GitFlowEngine {
     ]);
     if (refs.code !== 0) {
       if (/not a git repository/i.test(refs.stderr)) {
-        throw new SlipwayError('git', 'Not a git repository', { hint: 'Run this inside a repository (or pass -C DIR); `slipway flow init -d` creates one' });
+        throw new SlipwayError('git', 'Not a git repository', { hint: 'Run this inside a repository; initialising git-flow in an empty folder creates one', remedies: [{ action: 'flowInit' }] });
       }
       throw gitError(FOR_EACH_REF_ARGS, refs);
     }
@@ -608,7 +832,8 @@ export class GitFlowEngine {
     const marked = grep.code === 0 ? grep.stdout.split('\n').filter((l) => l.length > 0) : [];
     if (marked.length > 0) {
       throw new SlipwayError('conflict', `${marked.length === 1 ? 'A file still has' : `${marked.length} files still have`} conflict markers: ${marked.join(', ')}`, {
-        hint: 'Edit out the <<<<<<< ======= >>>>>>> lines, `git add` the files, then run `slipway flow finish --continue` (or `slipway flow finish --abort` to go back)',
+        hint: 'Edit out the <<<<<<< ======= >>>>>>> lines and `git add` the files, then continue (or abort to go back)',
+        remedies: [{ action: 'flowContinue' }, { action: 'flowAbort' }],
         details: { files: marked },
       });
     }
@@ -667,15 +892,16 @@ export class GitFlowEngine {
 
   private async requireState(): Promise<FinishState> {
     const state = await this.loadState();
-    if (!state) throw new SlipwayError('gitflow', 'No git-flow finish is in progress', { hint: 'Start one with slipway flow <type> finish' });
+    if (!state) throw new SlipwayError('gitflow', 'No git-flow finish or update is in progress', { hint: 'Nothing to continue or abort' });
     return state;
   }
 
   private async requireNoFinishInProgress(): Promise<void> {
     const state = await this.loadState();
     if (state) {
-      throw new SlipwayError('gitflow', `The finish of '${state.branch}' is still in progress`, {
-        hint: 'Run `slipway flow finish --continue` after resolving conflicts, or `slipway flow finish --abort`',
+      throw new SlipwayError('gitflow', `The ${state.operation ?? 'finish'} of '${state.branch}' is still in progress`, {
+        hint: 'Continue it once the conflicts are resolved, or abort it',
+        remedies: [{ action: 'flowContinue' }, { action: 'flowAbort' }],
         details: { branch: state.branch },
       });
     }
@@ -704,7 +930,7 @@ function flowBranches(snap: RepoSnapshot, config: GitFlowConfig): FlowBranch[] {
 function requireConfig(snap: RepoSnapshot): GitFlowConfig {
   const config = readGitFlowConfig(snap.config);
   if (!config || !isInitialized(snap.config)) {
-    throw new SlipwayError('gitflow', 'This repository is not initialised for git-flow', { hint: NOT_INITIALISED_HINT });
+    throw new SlipwayError('gitflow', 'This repository is not initialised for git-flow', { hint: 'Set it up with the git-flow AVH defaults first', remedies: [{ action: 'flowInit' }] });
   }
   return config;
 }
@@ -731,7 +957,8 @@ function resolveExisting(type: FlowType, nameArg: string | undefined, snap: Repo
   // finishing or deleting them would merge and delete master or develop.
   if (found.branch === config.master || found.branch === config.develop) {
     throw new SlipwayError('gitflow', `'${found.branch}' is the ${found.branch === config.master ? 'production' : 'development'} branch, not a ${type} branch`, {
-      hint: config.prefixes[type] === '' ? `gitflow.prefix.${type} is empty; set a prefix with \`slipway flow init -f\` (default ${type}/)` : `Name a ${type} branch: slipway flow ${type} list`,
+      hint: config.prefixes[type] === '' ? `gitflow.prefix.${type} is empty; initialise git-flow again with a prefix (default ${type}/)` : `Name a ${type} branch`,
+      remedies: config.prefixes[type] === '' ? [{ action: 'flowInit', force: true }] : [{ action: 'flowList', type }],
       details: { branch: found.branch },
     });
   }
@@ -744,7 +971,8 @@ function resolveTopic(type: FlowType, nameArg: string | undefined, snap: RepoSna
     const current = snap.currentBranch;
     if (current && current.startsWith(prefix) && current.length > prefix.length) return { name: current.slice(prefix.length), branch: current };
     throw new SlipwayError('usage', `The current branch${current ? ` '${current}'` : ''} is not a ${type} branch`, {
-      hint: `Name it: slipway flow ${type} ${verb} ${namesVersion(type) ? 'VERSION' : 'NAME'}`,
+      hint: `Name the ${type} to ${verb}, or check it out first`,
+      remedies: [{ action: 'flowList', type }],
     });
   }
   requireValidName(type, nameArg, prefix + nameArg);
@@ -756,19 +984,21 @@ function resolveTopic(type: FlowType, nameArg: string | undefined, snap: RepoSna
       throw new SlipwayError('usage', `'${nameArg}' matches several ${type} branches: ${matches.join(', ')}`, { hint: 'Give the full name' });
     }
   }
-  throw new SlipwayError('notFound', `There is no ${type} branch '${prefix + nameArg}'`, { hint: `List them with slipway flow ${type} list` });
+  throw new SlipwayError('notFound', `There is no ${type} branch '${prefix + nameArg}'`, { remedies: [{ action: 'flowList', type }] });
 }
 
 function conflictError(state: FinishState, files: readonly string[], what: string): SlipwayError {
   return new SlipwayError('conflict', `${what} in ${files.length} file${files.length === 1 ? '' : 's'}: ${files.join(', ')}`, {
-    hint: 'Resolve them, `git add` the files, then run `slipway flow finish --continue` (or `slipway flow finish --abort` to go back)',
+    hint: 'Resolve them and `git add` the files, then continue (or abort to go back)',
+    remedies: [{ action: 'flowContinue' }, { action: 'flowAbort' }],
     details: { branch: state.branch, files, step: state.next },
   });
 }
 
 function stepFailed(step: FlowStep, r: GitResult): SlipwayError {
   return new SlipwayError('git', `Could not ${describeStep(step)}: ${firstLine(r.stderr) || firstLine(r.stdout) || `git exited with ${r.code}`}`, {
-    hint: 'Fix the cause and run `slipway flow finish --continue`, or `slipway flow finish --abort` to go back',
+    hint: 'Fix the cause, then continue (or abort to go back)',
+    remedies: [{ action: 'flowContinue' }, { action: 'flowAbort' }],
   });
 }
 

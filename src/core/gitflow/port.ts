@@ -19,4 +19,26 @@ export interface GitPort {
   readFinishState(): Promise<string | undefined>;
   /** Saves the finish state; undefined removes it. */
   writeFinishState(text: string | undefined): Promise<void>;
+  /** A file of the working tree (path from the repository root), or undefined when it does not exist. */
+  readWorkFile(path: string): Promise<string | undefined>;
+  /** Writes a file of the working tree (path from the repository root). */
+  writeWorkFile(path: string, text: string): Promise<void>;
+}
+
+/** One git command Slipway ran, as its listeners see it (the editor logs these). */
+export interface GitCommandRecord {
+  readonly args: readonly string[];
+  readonly cwd: string;
+  /** Exit code; undefined when git could not run, was cancelled or timed out (then `error` says why). */
+  readonly code?: number;
+  readonly ms: number;
+  readonly stderr?: string;
+  readonly error?: string;
+}
+
+/** One log line for a git command: `git <args>  (exit N, 12 ms)`, arguments quoted where a shell would need it. */
+export function formatGitCommand(record: GitCommandRecord): string {
+  const args = record.args.map((a) => (/^[\w@%+=:,./^~-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`));
+  const outcome = record.code === undefined ? `failed: ${record.error ?? 'no exit status'}` : `exit ${record.code}`;
+  return `git ${args.join(' ')}  (${outcome}, ${Math.round(record.ms)} ms)`;
 }

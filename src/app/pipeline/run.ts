@@ -1,0 +1,101 @@
+import type { SlipwayConfig } from '../../core/config/model';
+import { SlipwayError } from '../../core/errors';
+import {
+  APPROVAL_STAGE,
+  formatRunLog,
+  pipelineStages,
+  resolveMode,
+  resumeArtifacts,
+  runPipeline,
+  selectStages,
+  stageIndex,
+  toRecord,
+  type PipelineListener,
+  type PipelineMode,
+  type PipelineRunView,
+  type RunHistoryStore,
+  type StageId,
+} from '../../core/pipeline';
+import { newRunId } from '../../core/run/runId';
+import type { PipelinePorts } from '../ports';
+import { createPipelineExecutors } from './executors';
+import { pipelineToolkit } from './tools';
+import type { PipelineToolkit } from './toolkit';
+
+export interface PipelineRequest {
+  readonly workspaceDir: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly mode?: string;
+  /** Approve the production deploy up front. */
+  readonly yes?: boolean;
+  readonly signal: AbortSignal;
+  readonly onEvent?: PipelineListener;
+  /** Called once the run id and stages are known, before the first stage runs. */
+  readonly onStart?: (info: { runId: string; mode: PipelineMode; stages: readonly StageId[]; selected: readonly StageId[]; branch: string; version: string; commit: string }) => void;
+  readonly config?: SlipwayConfig;
+  readonly runId?: string;
+}
+
+/** The stage tools and the run history a pipeline runs with: the real ones from the ports, or fakes in unit tests. */
+export interface PipelineDependencies {
+  readonly toolkit: PipelineToolkit;
+  readonly history: (workspaceDir: string) => Promise<RunHistoryStore>;
+  readonly loadConfig: (workspaceDir: string) => Promise<SlipwayConfig>;
+}
+
+export function pipelineDependencies(ports: PipelinePorts): PipelineDependencies {
+  return { toolkit: pipelineToolkit(ports), history: ports.history, loadConfig: ports.build.loadConfig };
+}
+
+/**
+ * One pipeline run end to end, for the CLI and the editor alike: read slipway.yml, pick the stages, resume the
+ * artifacts a later stage needs, run, record the run in the history, tear down what the run left up.
+ */
+export async function runPipelineFor(deps: PipelineDependencies, request: PipelineRequest): Promise<PipelineRunView> {
+  const config = request.config ?? (await deps.loadConfig(request.workspaceDir));
+  const stages = pipelineStages(config.pipeline);
+  const { selected } = selectStages(stages, { from: request.from, to: request.to });
+  const mode = resolveMode(config.pipeline, request.mode);
+  const toolkit = deps.toolkit;
+  const history = await deps.history(request.workspaceDir);
+  const ws = await toolkit.describeWorkspace(request.workspaceDir, request.signal);
+  const runId = request.runId ?? newRunId();
+
+  // A run that starts after the build ships what an earlier run on this commit built and pushed.
+  const startsAfterBuild = stageIndex(selected[0]!) > stageIndex('build');
+  const artifacts = startsAfterBuild ? resumeArtifacts(await history.recent({ branch: ws.branch, limit: 200 }), ws.branch, ws.commit) : undefined;
+  if (startsAfterBuild && selected[0] === APPROVAL_STAGE && !artifacts && !config.deploy?.registry) {
+    throw new SlipwayError('notFound', `No earlier run on ${ws.branch} at ${ws.commit.slice(0, 7)} built an image to deploy`, {
+      hint: 'Run `slipway pipeline` first; it pauses before production',
+    });
+  }
+
+  request.onStart?.({ runId, mode, stages, selected, branch: ws.branch, version: ws.version, commit: ws.commit });
+  const set = createPipelineExecutors(toolkit);
+  let view: PipelineRunView;
+  try {
+    view = await runPipeline({
+      runId,
+      workspaceDir: request.workspaceDir,
+      config,
+      branch: ws.branch,
+      commit: ws.commit,
+      version: artifacts?.version ?? ws.version,
+      mode,
+      stages,
+      selected,
+      approved: request.yes === true,
+      executors: set.executors,
+      rollback: set.rollback,
+      artifacts,
+      signal: request.signal,
+      onEvent: request.onEvent,
+    });
+  } finally {
+    await set.cleanup().catch(() => undefined);
+  }
+  await history.append(toRecord(view));
+  await history.saveLog(view.runId, formatRunLog(view)).catch(() => undefined); // a log that cannot be kept must not fail the run
+  return view;
+}

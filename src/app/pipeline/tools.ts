@@ -1,0 +1,155 @@
+import { environmentOf, loadEnvironmentTemplate, runTestService, startEnvironment, stopEnvironment, type EnvironmentIo } from '../../core/build/environment';
+import { composeProjectName } from '../../core/build/labels';
+import type { OutputSink } from '../../core/build/ports';
+import type { SlipwayConfig } from '../../core/config/model';
+import { SlipwayError, cancelledError } from '../../core/errors';
+import { RunEvents } from '../../core/run/events';
+import { serviceUrl } from '../../core/swarm/serviceUrl';
+import { lineWriter, type LineSink } from '../../core/run/lines';
+import { buildWorkspace, packageWorkspace } from '../build';
+import type { PipelinePorts } from '../ports';
+import { deployServiceAndWait, rollbackServiceAndWait } from '../serviceRollout';
+import type { PipelineToolkit, StagingEnvironment } from './toolkit';
+
+/** Forwards a build feature run's events into the pipeline stage's log (its stages become sub-headers). */
+function forward(log: LineSink): RunEvents {
+  const events = new RunEvents();
+  events.on((e) => {
+    if (e.type === 'log') log(e.text, e.stream);
+    else if (e.type === 'stageStarted') log(`-- ${e.stage}`, 'info');
+    else if (e.type === 'stageEnded' && e.result !== 'passed') log(`-- ${e.stage}: ${e.result}${e.message ? `: ${e.message}` : ''}`, 'info');
+  });
+  return events;
+}
+
+function sinkOf(log: LineSink): OutputSink & { flush(): void } {
+  const out = lineWriter(log, 'stdout');
+  const err = lineWriter(log, 'stderr');
+  return { stdout: out.write, stderr: err.write, flush: () => (out.flush(), err.flush()) };
+}
+
+/** How long a readiness or production test may run on a cluster. */
+const CLUSTER_TEST_TIMEOUT_S = 600;
+
+/** The real pipeline tools: the build use cases, the plain-service rollout and the pipeline's ports. */
+export function pipelineToolkit(ports: PipelinePorts): PipelineToolkit {
+  const adapters = ports.build;
+  return {
+    describeWorkspace: (dir, signal) => ports.describeWorkspace(dir, signal),
+    pushImage: (o) => ports.pushImage(o),
+
+    async deploy(o) {
+      return deployServiceAndWait(ports.connect(o.cluster), ports.registryFor, {
+        service: o.service,
+        image: o.image,
+        confirmed: o.confirmed,
+        signal: o.signal,
+        onWarning: (w) => o.log(`warning: ${w}`, 'stderr'),
+        onMessage: (m) => o.log(m, 'info'),
+        onTasks: (lines) => lines.forEach((l) => o.log(l)),
+      });
+    },
+
+    async rollback(o) {
+      return rollbackServiceAndWait(ports.connect(o.cluster), o.service, { onMessage: (m) => o.log(m, 'info'), onTasks: (lines) => lines.forEach((l) => o.log(l)) });
+    },
+
+    async serviceUrl(o) {
+      const snapshot = await ports.connect(o.cluster).snapshot();
+      const service = snapshot.services.find((s) => s.name === o.service);
+      return service ? serviceUrl(service, snapshot.tasks, snapshot.nodes) : undefined;
+    },
+
+    async runBuilder(o) {
+      const config: SlipwayConfig = { ...o.config, ...(o.config.build ? { build: { ...o.config.build, steps: o.steps } } : {}) };
+      const r = await buildWorkspace(adapters, { workspaceDir: o.workspaceDir, events: forward(o.log), signal: o.signal, config, runId: `${o.runId}b${o.steps.length}` });
+      if (r.verdict === 'cancelled') throw cancelledError('The build');
+      if (r.verdict !== 'passed') {
+        const failed = r.steps.find((s) => s.result === 'failed');
+        throw new SlipwayError('testFailed', r.message ?? `build step ${failed?.name ?? '?'} exited with code ${r.exitCode}`, { details: { exitCode: r.exitCode } });
+      }
+    },
+
+    async packageImage(o) {
+      const r = await packageWorkspace(adapters, { workspaceDir: o.workspaceDir, events: forward(o.log), signal: o.signal, config: o.config, runId: `${o.runId}p`, version: o.version });
+      if (r.verdict === 'cancelled') throw cancelledError('Packaging');
+      if (r.verdict !== 'passed') throw new SlipwayError('docker', r.message ?? `packaging ${r.image} failed`);
+      return { image: r.image, ...(r.imageId ? { id: r.imageId } : {}) };
+    },
+
+    /**
+     * Staging: the integration compose environment with the new image, up and ready (deploy-staging), kept for the
+     * functional tests, which run its test service; always torn down by `down()`.
+     */
+    async startStaging(o): Promise<StagingEnvironment> {
+      const integration = o.config.integration;
+      if (!integration) throw new SlipwayError('config', 'slipway.yml has no integration section', { hint: 'Add integration: { compose: FILE, test: SERVICE }', remedies: [{ action: 'openConfig' }] });
+      const template = await loadEnvironmentTemplate({ ...integration, section: 'integration' }, { workspaceDir: o.workspaceDir, files: adapters.files, resolvePath: adapters.resolvePath });
+      const ports = await adapters.portAllocator.freePorts(template.model.portVariables.length);
+      const env = environmentOf(template, {
+        projectName: composeProjectName(`${o.runId}staging`, 1),
+        runId: o.runId,
+        workspaceDir: o.workspaceDir,
+        kind: 'staging',
+        owner: adapters.owner,
+        env: { SLIPWAY_IMAGE: o.image, SLIPWAY_VERSION: o.version, ...Object.fromEntries(template.model.portVariables.map((v, i) => [v, String(ports[i])])) },
+      });
+      const io = (log: LineSink, signal?: AbortSignal): EnvironmentIo => ({ compose: adapters.compose, info: (t) => log(t, 'info'), sink: () => sinkOf(log), ...(signal ? { signal } : {}) });
+      let down: Promise<void> | undefined;
+      const staging: StagingEnvironment = {
+        async runTests({ signal, log }) {
+          const exitCode = await runTestService(template, env, io(log, signal), sinkOf(log));
+          if (exitCode !== 0) {
+            throw new SlipwayError('testFailed', `${integration.test} exited with code ${exitCode}`, { hint: 'See the stage log for the test output', details: { exitCode } });
+          }
+        },
+        down(log = o.log) {
+          down ??= stopEnvironment(env, io(log));
+          return down;
+        },
+      };
+      try {
+        o.log(`project ${env.projectName}, image ${o.image}`, 'info');
+        await startEnvironment(template, env, io(o.log, o.signal));
+        return staging;
+      } catch (e) {
+        await staging.down();
+        throw e;
+      }
+    },
+
+    /**
+     * Readiness and production tests: the test service of a compose file, alone (`--no-deps`), on the cluster's
+     * engine, against what the cluster serves (TARGET_URL); labelled like every environment and always removed.
+     */
+    async runTestContainer(o) {
+      const template = await loadEnvironmentTemplate(
+        { compose: o.compose, test: o.test, section: `deploy.${o.cluster.role === 'production' ? 'production' : 'readiness'}`, standalone: true, readyTimeoutSeconds: 0, testTimeoutSeconds: CLUSTER_TEST_TIMEOUT_S },
+        { workspaceDir: o.workspaceDir, files: adapters.files, resolvePath: adapters.resolvePath },
+      );
+      const env = environmentOf(template, {
+        projectName: composeProjectName(`${o.runId}${o.cluster.role}`, 1),
+        runId: o.runId,
+        workspaceDir: o.workspaceDir,
+        kind: o.cluster.role === 'production' ? 'production' : 'readiness',
+        owner: adapters.owner,
+        env: {
+          SLIPWAY_IMAGE: o.image,
+          SLIPWAY_VERSION: o.version,
+          SLIPWAY_CLUSTER: o.cluster.name,
+          ...(o.targetUrl ? { TARGET_URL: o.targetUrl, SLIPWAY_TARGET_URL: o.targetUrl } : {}),
+        },
+      });
+      const io: EnvironmentIo = { compose: ports.composeOn(o.cluster), info: (t) => o.log(t, 'info'), sink: () => sinkOf(o.log), signal: o.signal };
+      o.log(`running test service ${o.test} of ${o.compose} on ${o.cluster.name} (${o.cluster.host ?? o.cluster.context ?? 'default engine'})`, 'info');
+      try {
+        const exitCode = await runTestService(template, env, io, sinkOf(o.log));
+        if (exitCode !== 0) {
+          throw new SlipwayError('testFailed', `${o.test} exited with code ${exitCode} against ${o.cluster.name}`, { hint: 'See the stage log for the test output', details: { exitCode } });
+        }
+      } finally {
+        await stopEnvironment(env, io);
+      }
+    },
+  };
+}

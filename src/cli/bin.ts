@@ -1,0 +1,23 @@
+/** The `slipway` process: wires signals and standard streams to `main` and sets the exit code. */
+import { main } from './main';
+
+const controller = new AbortController();
+let interrupted = 0;
+const onSignal = (sig: NodeJS.Signals): void => {
+  interrupted++;
+  if (interrupted > 1) process.exit(130);
+  process.stderr.write(`\nslipway: ${sig} received, cleaning up… (again to force)\n`);
+  controller.abort();
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+const write = (stream: NodeJS.WriteStream) => (text: string) => void stream.write(text);
+main(process.argv.slice(2), { out: write(process.stdout), err: write(process.stderr) }, process.env, controller.signal).then(
+  (code) => {
+    process.exitCode = controller.signal.aborted && code !== 0 ? 130 : code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`slipway: internal error: ${String(e)}\n`);
+    process.exitCode = 1;
+  },
+);
