@@ -74,8 +74,12 @@ describe('Docker rig (scripts/rig/up.sh)', function () {
       await dockerOk(c.host, ['network', 'create', '-d', 'overlay', '--attachable', '--label', 'io.slipway.run=rig-test', net]);
       try {
         await dockerOk(w2!.host, ['run', '-d', '--rm', '--name', peer, '--network', net, '--label', 'io.slipway.run=rig-test', 'slipway-rig/busybox:1', 'sleep', '60']);
-        const ping = await dockerCli(w1!.host, ['run', '--rm', '--network', net, '--label', 'io.slipway.run=rig-test', 'slipway-rig/busybox:1', 'ping', '-c', '1', '-W', '5', peer], { timeoutMs: 60_000 });
-        assert.equal(ping.code, 0, `${w1!.name} → ${peer} on ${w2!.name}: ${ping.stdout}${ping.stderr}`);
+        // the peer's name reaches the other node's embedded DNS by gossip, a moment after it starts: retry
+        const ping = await waitFor(async () => {
+          const p = await dockerCli(w1!.host, ['run', '--rm', '--network', net, '--label', 'io.slipway.run=rig-test', 'slipway-rig/busybox:1', 'ping', '-c', '1', '-W', '5', peer], { timeoutMs: 60_000 });
+          if (p.code !== 0) throw new Error(`${w1!.name} → ${peer} on ${w2!.name}: ${p.stdout}${p.stderr}`);
+          return p;
+        }, { timeoutMs: 30_000, intervalMs: 500, what: `${w1!.name} to ping ${peer} over ${net}` });
         assert.match(ping.stdout, /1 packets received/);
       } finally {
         await dockerCli(w2!.host, ['rm', '-f', peer]);
