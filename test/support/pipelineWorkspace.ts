@@ -48,7 +48,7 @@ async function git(dir: string, ...args: string[]): Promise<void> {
   if (r.code !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   // Host-mode publishing on both engines: pick a port nothing listens on in either network namespace.
   for (;;) {
     const port = 21000 + Math.floor(Math.random() * 8000);

@@ -1,37 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import type { PipelineRunView } from '../../../src/core/pipeline';
+import { pipelineCli, type PipelineCliRun } from '../../support/pipelineCli';
 import { createPipelineWorkspace, type PipelineWorkspace } from '../../support/pipelineWorkspace';
 import { dockerOk, execInNetns } from '../../support/rig';
 
-const CLI = join(__dirname, '..', '..', '..', '..', 'dist', 'cli.js');
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  run: PipelineRunView & { stages: { id: string; state: string; message?: string }[] };
-}
+type CliRun = PipelineCliRun;
 
 /** `slipway --json pipeline …` in the workspace; the last stdout line is the run. */
 function pipeline(ws: PipelineWorkspace, ...args: string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, '-C', ws.dir, '--json', 'pipeline', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const last = stdout.trim().split('\n').pop() ?? '';
-      try {
-        resolve({ code: code ?? 1, stdout, stderr, run: (JSON.parse(last) as { run: CliRun['run'] }).run });
-      } catch {
-        reject(new Error(`no run in the output (exit ${code}):\n${stdout}\n${stderr}`));
-      }
-    });
-  });
+  return pipelineCli(ws.dir, args);
 }
 
 const states = (r: CliRun) => Object.fromEntries(r.run.stages.map((s) => [s.id, s.state]));
