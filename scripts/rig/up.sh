@@ -183,7 +183,9 @@ http:
   addr: 127.0.0.1:5000
   secret: slipway-rig-shared-secret
 EOF
+. "$HERE/agent-webhook.sh"; rig_agent_notifications "$LIB" >>"$LIB/registry.yml.tmp"
 if cmp -s "$LIB/registry.yml.tmp" "$LIB/registry.yml"; then rm -f "$LIB/registry.yml.tmp"; else mv "$LIB/registry.yml.tmp" "$LIB/registry.yml"; fi
+rig_restart_registries_on_new_config "$RUN" "$LIB/registry.yml"
 reg_host_ok() { curl -sf --max-time 2 http://127.0.0.1:5000/v2/; }
 reg_prod_ok() { in_netns curl -sf --max-time 2 http://127.0.0.1:5000/v2/; }
 if ! reg_host_ok >/dev/null 2>&1; then
