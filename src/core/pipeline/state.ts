@@ -1,6 +1,7 @@
 import type { PipelineEvent } from './events';
 import type { PipelineMode } from './graph';
 import { STAGE_TITLES, type StageId } from './stages';
+import { isToolWarning } from './logFormat';
 
 export type StageState = 'waiting' | 'running' | 'passed' | 'failed' | 'skipped' | 'cancelled' | 'paused-for-approval';
 export type RunStatus = 'running' | 'passed' | 'failed' | 'paused' | 'cancelled';
@@ -63,7 +64,7 @@ export function applyEvent(view: PipelineRunView, event: PipelineEvent): Pipelin
       break;
     case 'log':
       if (stage) {
-        stage.log.push(event.stream === 'stderr' ? `! ${event.text}` : event.text);
+        stage.log.push(event.stream !== 'stderr' ? event.text : isToolWarning(event.text) ? `~ ${event.text}` : `! ${event.text}`);
         if (stage.log.length > MAX_LOG_LINES) stage.log.splice(0, stage.log.length - MAX_LOG_LINES);
       }
       break;
