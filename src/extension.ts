@@ -3,14 +3,13 @@
  * Nothing else lives here.
  */
 import * as vscode from 'vscode';
-import { createBuildAdapters } from './adapters/build/index';
-import { buildWorkspace, packageWorkspace, testWorkspace } from './adapters/build/workflows';
+import { createBuildPorts, createPipelinePorts } from './adapters/wiring';
+import { buildAndTestWorkspace, buildWorkspace, packageWorkspace, testWorkspace } from './app/build';
 import { runDoctorChecks } from './adapters/doctor';
 import { activateBuild } from './vscode/build/index';
 import { activateConfigCommands, activateConfigDiagnostics } from './vscode/config';
 import { activateDoctor } from './vscode/doctor';
-import { createPipelineToolkit } from './adapters/pipeline/defaultToolkit';
-import { runPipelineFor } from './adapters/pipeline/service';
+import { pipelineDependencies, runPipelineFor } from './app/pipeline/run';
 import { runHistoryFor } from './adapters/runHistory';
 import { activatePipeline } from './vscode/pipeline';
 import { registerCommand, registerCommandsRunQuery } from './vscode/common/commands';
@@ -57,25 +56,28 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
   });
   activateConfigCommands(context);
   activateConfigDiagnostics(context);
-  const buildAdapters = createBuildAdapters();
+  const buildPorts = createBuildPorts();
   activateBuild(context, {
-    build: (o) => buildWorkspace(buildAdapters, o),
-    package: (o) => packageWorkspace(buildAdapters, o),
-    integration: (o) => testWorkspace(buildAdapters, o),
-    reap: () => buildAdapters.reap(),
+    build: (o) => buildWorkspace(buildPorts, o),
+    package: (o) => packageWorkspace(buildPorts, o),
+    integration: (o) => testWorkspace(buildPorts, o),
+    buildAndTest: (o) => buildAndTestWorkspace(buildPorts, o),
+    reap: () => buildPorts.reap(),
   });
   activateSwarm(context, {
     // slipway.yml only: the setting is merged by the view (SLIPWAY_CLUSTERS is the CLI's equivalent of the setting).
     clustersFromWorkspace: (dir) => loadClusterTargets(dir, {}),
     clustersFromSettings: (value) => parseClusterList(value, 'settings'),
-    connect: (cluster) => SwarmCluster.connect(cluster),
-    watch: (client, options) => new ClusterWatcher(client, options),
+    connect: (cluster) => {
+      const client = SwarmCluster.connect(cluster);
+      return { client, watch: (options) => new ClusterWatcher(client, options) };
+    },
     registryFor: registryLookup(),
     registryTags: (ref) => listRegistryTags(ref),
     gitTags,
   });
   activatePipeline(context, {
-    runPipeline: (request) => runPipelineFor({ ...request, toolkit: createPipelineToolkit(process.env, buildAdapters) }),
+    runPipeline: (request) => runPipelineFor(pipelineDependencies(createPipelinePorts(process.env, buildPorts)), request),
     recentRuns: async (dir) => (await runHistoryFor(dir)).recent({ limit: 200 }),
     runLog: async (dir, runId) => (await runHistoryFor(dir)).readLog(runId),
   });

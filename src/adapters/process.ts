@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { SlipwayError, cancelledError } from '../core/errors';
+import { lineWriter, type LogStream } from '../core/run/lines';
 
 export interface ExecResult {
   readonly code: number;
@@ -81,4 +82,20 @@ export function execFile(file: string, args: readonly string[], options: ExecOpt
       child.stdin.end(options.input);
     }
   });
+}
+
+/** execFile with its output streamed into `log` line by line as it arrives (and still collected in the result). */
+export async function execStreamed(
+  file: string,
+  args: readonly string[],
+  opts: { env: NodeJS.ProcessEnv; cwd?: string; signal: AbortSignal; log: (line: string, stream: LogStream) => void; timeoutMs?: number },
+): Promise<ExecResult> {
+  const out = lineWriter(opts.log, 'stdout');
+  const err = lineWriter(opts.log, 'stderr');
+  try {
+    return await execFile(file, args, { env: opts.env, cwd: opts.cwd, signal: opts.signal, timeoutMs: opts.timeoutMs, onStdout: out.write, onStderr: err.write });
+  } finally {
+    out.flush();
+    err.flush();
+  }
 }

@@ -16,6 +16,8 @@ const SAY: { readonly [A in Remedy['action']]: (r: Extract<Remedy, { action: A }
   editClusters: () => 'add the cluster under `clusters:` in slipway.yml, or set SLIPWAY_CLUSTERS to a JSON list',
   approveProduction: () => 'run `slipway pipeline --from deploy-production` to deploy to production',
   rollback: (r) => `run \`slipway rollback ${r.service ? `${r.service} ` : ''}--cluster ${r.cluster}\` to roll back`,
+  deploy: (r) => `run \`slipway deploy ${r.service ? `${r.service} ` : ''}VERSION --cluster ${r.cluster}\` to deploy a version`,
+  releases: (r) => `run \`slipway releases --cluster ${r.cluster}\` to list the releases`,
   showTasks: (r) => `follow it with \`slipway swarm tasks ${r.service} --cluster ${r.cluster}\``,
   pipelineRuns: () => 'run `slipway pipeline runs` to list the runs',
 };

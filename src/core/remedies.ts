@@ -37,6 +37,10 @@ export type Remedy =
   | { readonly action: 'approveProduction' }
   /** Roll a service (or the stack, when no service is named) back on a cluster. */
   | { readonly action: 'rollback'; readonly cluster: string; readonly service?: string }
+  /** Deploy a version of a service (or of the stack, when no service is named) on a cluster. */
+  | { readonly action: 'deploy'; readonly cluster: string; readonly service?: string }
+  /** List the release records of the stack on a cluster. */
+  | { readonly action: 'releases'; readonly cluster: string }
   /** Follow a service's tasks on a cluster. */
   | { readonly action: 'showTasks'; readonly cluster: string; readonly service: string }
   /** List the pipeline runs. */

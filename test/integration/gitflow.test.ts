@@ -385,6 +385,7 @@ describe('slipway flow on real repositories', function () {
       const state = JSON.parse(readFileSync(join(r.dir, STATE_FILE), 'utf8')) as { branch: string; conflict: { files: string[] } };
       assert.equal(state.branch, 'feature/clash');
       assert.deepEqual(state.conflict.files, ['README.md']);
+      assert.equal(r.config('gitflow.branch.feature/clash.base'), 'develop', 'a stopped finish keeps the branch\'s base (as AVH)');
       assert.equal(r.git('status', '--porcelain', '--untracked-files=no').includes('UU README.md'), true);
       const again = r.slipway('flow', 'feature', 'finish', 'clash');
       assert.equal(again.status, 1);
@@ -397,6 +398,7 @@ describe('slipway flow on real repositories', function () {
       const early = r.slipway('flow', 'finish', '--continue');
       assert.equal(early.status, 3);
       assert.match(early.stderr, /still unresolved/);
+      assert.equal(r.config('gitflow.branch.feature/clash.base'), 'develop');
       r.write('README.md', 'resolved\n');
       r.git('add', 'README.md');
       const res = r.slipway('flow', 'finish', '--continue');
@@ -406,6 +408,7 @@ describe('slipway flow on real repositories', function () {
       assert.equal(r.git('show', 'develop:README.md'), 'resolved\n');
       assert.equal(r.git('show', 'develop:extra.txt'), 'extra\n');
       assert.equal(r.hasBranch('feature/clash'), false);
+      assert.equal(r.config('gitflow.branch.feature/clash.base'), undefined, 'the base goes with the branch');
       assert.equal(existsSync(join(r.dir, STATE_FILE)), false);
     });
 

@@ -21,6 +21,9 @@ export function importsOf(source: string): string[] {
   return specs;
 }
 
+/** The CLI's composition root: the one file of src/cli that may build adapters. */
+const CLI_COMPOSITION = 'src/cli/composition.ts';
+
 const CORE_FORBIDDEN = ['vscode', 'dockerode', 'simple-git', 'node:child_process', 'child_process', 'node:fs', 'fs', 'node:net', 'net', 'node:http', 'http'];
 
 describe('layering', () => {
@@ -57,6 +60,29 @@ describe('layering', () => {
       .filter((f) => f.path.startsWith('src/adapters/'))
       .flatMap((f) => importsOf(f.source).filter((s) => /\/(vscode|cli)(\/|$)/.test(s)).map((s) => `${f.path} imports ${s}`));
     assert.deepEqual(offenders, []);
+  });
+
+  it('src/vscode does not import src/adapters (the editor gets its services from src/extension.ts)', () => {
+    const offenders = files
+      .filter((f) => f.path.startsWith('src/vscode/'))
+      .flatMap((f) => importsOf(f.source).filter((s) => /(^|\/)adapters(\/|$)/.test(s)).map((s) => `${f.path} imports ${s}`));
+    assert.deepEqual(offenders, []);
+  });
+
+  it('src/cli imports src/adapters only in its composition file', () => {
+    const offenders = files
+      .filter((f) => f.path.startsWith('src/cli/') && f.path !== CLI_COMPOSITION)
+      .flatMap((f) => importsOf(f.source).filter((s) => /(^|\/)adapters(\/|$)/.test(s)).map((s) => `${f.path} imports ${s}`));
+    assert.deepEqual(offenders, []);
+    assert.ok(files.some((f) => f.path === CLI_COMPOSITION), `${CLI_COMPOSITION} exists`);
+  });
+
+  it('src/app imports no vscode, CLI or adapters: it orchestrates core through ports', () => {
+    const offenders = files
+      .filter((f) => f.path.startsWith('src/app/'))
+      .flatMap((f) => importsOf(f.source).filter((s) => s === 'vscode' || /(^|\/)(adapters|vscode|cli)(\/|$)/.test(s) || CORE_FORBIDDEN.includes(s)).map((s) => `${f.path} imports ${s}`));
+    assert.deepEqual(offenders, []);
+    assert.ok(files.some((f) => f.path.startsWith('src/app/')), 'src/app has use cases');
   });
 
   it('the import scanner sees every import form it guards against', () => {

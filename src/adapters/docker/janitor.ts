@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { hostname } from 'node:os';
 import { LABEL_OWNER, isOrphaned } from '../../core/build/labels';
+import type { ReapReport } from '../../core/build/ports';
 
 export function processIsAlive(pid: number): boolean {
   try {
@@ -9,12 +10,6 @@ export function processIsAlive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-export interface ReapReport {
-  readonly containers: number;
-  readonly networks: number;
-  readonly volumes: number;
 }
 
 /**

@@ -28,6 +28,17 @@ export function findGitDir(cwd: string): string | undefined {
   }
 }
 
+/** The top of the working tree containing `cwd` (the directory holding `.git`), if any. */
+export function findWorkTree(cwd: string): string | undefined {
+  let dir = resolve(cwd);
+  for (;;) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
 /** Config that comes from the environment rather than files: only git itself should interpret it. */
 const CONFIG_ENV = ['GIT_DIR', 'GIT_COMMON_DIR', 'GIT_CONFIG', 'GIT_CONFIG_GLOBAL', 'GIT_CONFIG_SYSTEM', 'GIT_CONFIG_COUNT', 'GIT_CONFIG_PARAMETERS'];
 
@@ -75,21 +86,26 @@ export function gitPort(cwd: string, options: GitAdapterOptions = {}): GitPort {
   const client = options.client ?? gitClient;
   const runOptions = { cwd, ...(options.env ? { env: options.env } : {}), ...(options.signal ? { signal: options.signal } : {}) };
   const configEnv: NodeJS.ProcessEnv = { ...process.env, ...options.env };
-  let gitDir: string | undefined;
-  const resolveGitDir = async (): Promise<string> => {
-    gitDir ??= findGitDir(cwd);
-    if (gitDir) return gitDir;
-    const r = await client.run(['rev-parse', '--absolute-git-dir'], runOptions);
-    if (r.code !== 0) throw new SlipwayError('git', 'Not a git repository', { hint: 'Run this inside a repository (or pass -C DIR)' });
-    gitDir = r.stdout.trim();
-    return gitDir;
+  /** A directory found on disk (cheap), else asked of git once; remembered either way. */
+  const located = (find: () => string | undefined, gitOption: string, notFound: string) => {
+    let found: string | undefined;
+    return async (): Promise<string> => {
+      found ??= find();
+      if (found) return found;
+      const r = await client.run(['rev-parse', gitOption], runOptions);
+      if (r.code !== 0) throw new SlipwayError('git', notFound, { hint: 'Run this inside a git repository' });
+      found = r.stdout.trim();
+      return found;
+    };
   };
+  const resolveGitDir = located(() => findGitDir(cwd), '--absolute-git-dir', 'Not a git repository');
+  const workTree = located(() => findWorkTree(cwd), '--show-toplevel', 'Not inside the working tree of a git repository');
   const statePath = async () => join(await resolveGitDir(), FINISH_STATE_FILE);
   return {
     git: (args: readonly string[]): Promise<GitResult> => client.run(args, runOptions),
     gitDir: resolveGitDir,
     async readGitFlowConfig() {
-      const dir = (gitDir ??= findGitDir(cwd));
+      const dir = findGitDir(cwd);
       return dir ? readGitFlowConfigFiles(dir, configEnv) : undefined;
     },
     async readFinishState() {
@@ -100,6 +116,18 @@ export function gitPort(cwd: string, options: GitAdapterOptions = {}): GitPort {
       } catch {
         return undefined;
       }
+    },
+    async readWorkFile(path) {
+      const top = await workTree();
+      try {
+        return readFileSync(join(top, path), 'utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw e;
+      }
+    },
+    async writeWorkFile(path, text) {
+      writeFileSync(join(await workTree(), path), text);
     },
     async writeFinishState(text) {
       const path = await statePath();

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { createBuildAdapters } from '../../adapters/build/index';
-import { buildWorkspace } from '../../adapters/build/workflows';
+import { buildWorkspace } from '../../app/build';
+import { buildPorts } from '../composition';
 import { emit, type CliContext } from '../context';
 import { usageError } from '../parse';
 import { printedRunEvents } from '../runPrinter';
@@ -18,7 +18,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     ctx.out(HELP);
     return 0;
   }
-  const result = await buildWorkspace(createBuildAdapters(ctx.env), { workspaceDir: ctx.cwd, events: printedRunEvents(ctx), signal: ctx.signal });
+  const result = await buildWorkspace(await buildPorts(ctx), { workspaceDir: ctx.cwd, events: printedRunEvents(ctx), signal: ctx.signal });
   emit(ctx, result, () => '');
   if (result.verdict === 'failed' && result.message) ctx.err(`slipway: ${result.message}\n`);
   return result.verdict === 'passed' ? 0 : result.verdict === 'cancelled' ? 130 : 1;

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { doctorReport, formatDoctorReport } from '../../core/doctor';
-import { runDoctorChecks } from '../../adapters/doctor';
+import { doctorChecks } from '../composition';
 import { emit, type CliContext } from '../context';
 import { usageError } from '../parse';
 
@@ -10,7 +10,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     ctx.out('Usage: slipway doctor [--json]\n\nChecks git, git-flow config, the Docker engine (version, API, swarm), the compose CLI (warns on v1),\nslipway.yml and the files it names, every configured cluster (reachable, swarm manager, services running as\nspecified) and every registry. Exit code 1 when a required check fails; "ready" only when none does.\n');
     return 0;
   }
-  const report = doctorReport(await runDoctorChecks(ctx.cwd));
+  const report = doctorReport(await doctorChecks(ctx.cwd));
   emit(ctx, report, () => formatDoctorReport(report));
   return report.ok ? 0 : 1;
 }

@@ -3,25 +3,26 @@ import { SlipwayError } from '../../core/errors';
 import { GitFlowEngine, type FlowBranch, type FlowOutcome } from '../../core/gitflow/engine';
 import type { FinishOptions } from '../../core/gitflow/finishPlan';
 import { FLOW_TYPES, isFinishable, isFlowType, namesVersion, type FlowType } from '../../core/gitflow/types';
-import { gitPort } from '../../adapters/git';
+import { gitFor } from '../composition';
 import { emit, type CliContext } from '../context';
 import { usageError } from '../parse';
 
 const HELP = `Usage:
   slipway flow init [-d] [-f] [--master NAME] [--develop NAME] [-p PREFIX] [-b PREFIX] [-r PREFIX] [-x PREFIX] [-s PREFIX] [-t PREFIX]
   slipway flow <type> list                          type: ${FLOW_TYPES.join(' | ')}
-  slipway flow <type> start NAME [BASE] [-F]
-  slipway flow <type> finish [NAME] [-F] [-k] [-p] [-S] [--no-ff] [-m MSG] [-n] [-b] [-D]
+  slipway flow <type> start NAME [BASE] [-F] [--no-bump]
+  slipway flow <type> finish [NAME] [-F] [-k] [-p] [-S] [--no-ff] [-m MSG] [-n] [-b] [-D] [--dry-run]
   slipway flow <type> publish [NAME] | track NAME | delete NAME [-f] [-r]
   slipway flow finish --continue | --abort
 
 git-flow compatible with git-flow AVH: same config keys, merges, tags and flags.
   init     -d AVH defaults (master, develop, feature/ bugfix/ release/ hotfix/ support/, no tag prefix), -f re-initialise;
            -p/-b/-r/-x/-s/-t set the feature/bugfix/release/hotfix/support/version-tag prefixes
-  start    -F fetch from origin first
+  start    -F fetch from origin first; release/hotfix start sets the version in package.json (or the files listed in
+           git config gitflow.slipway.versionfiles) and cuts CHANGELOG.md, as one commit; --no-bump skips that
   finish   -F fetch first (refuses a branch behind its remote), -k keep the branch, -p push, -S squash,
            --no-ff always a merge commit, -m tag message, -n no tag, -b no back-merge of master into develop,
-           -D force-delete the branch
+           -D force-delete the branch; --dry-run prints the steps and the files that would conflict, changes nothing
   delete   -f delete even if not merged, -r delete the remote branch too
 Exit code 3: a finish stopped on a merge conflict; resolve, git add, then \`slipway flow finish --continue\` (or --abort).
 `;
@@ -36,7 +37,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     ctx.out(HELP);
     return 0;
   }
-  const engine = new GitFlowEngine(gitPort(ctx.cwd, { signal: ctx.signal }));
+  const engine = new GitFlowEngine(await gitFor(ctx));
   if (first === 'init') return init(engine, [second, ...rest].filter((a): a is string => a !== undefined), ctx);
   if (first === 'finish') return resume(engine, [second, ...rest].filter((a): a is string => a !== undefined), ctx);
   if (!isFlowType(first)) throw new SlipwayError('usage', `Unknown flow command "${first}" (expected init, finish, or one of ${FLOW_TYPES.join(', ')})`);
@@ -133,14 +134,14 @@ function formatList(type: FlowType, branches: readonly FlowBranch[]): string {
 
 async function start(engine: GitFlowEngine, type: FlowType, args: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = usageError(() =>
-    parseArgs({ args, allowPositionals: true, strict: true, options: { fetch: { type: 'boolean', short: 'F' } } }),
+    parseArgs({ args, allowPositionals: true, strict: true, options: { fetch: { type: 'boolean', short: 'F' }, 'no-bump': { type: 'boolean' } } }),
   );
   if (positionals.length > 2) throw new SlipwayError('usage', `Too many arguments for ${type} start`);
   const [name, base] = positionals;
   const NAME = namesVersion(type) ? 'VERSION' : 'NAME';
   if (name === undefined) throw new SlipwayError('usage', `Missing ${NAME}: slipway flow ${type} start ${NAME}${type === 'support' ? ' BASE' : ' [BASE]'}`);
   if (type === 'support' && base === undefined) throw new SlipwayError('usage', 'Missing BASE: slipway flow support start VERSION BASE (a commit on the production branch)');
-  return report(await engine.start(type, name, { fetch: values.fetch === true, ...(base !== undefined ? { base } : {}) }), ctx);
+  return report(await engine.start(type, name, { fetch: values.fetch === true, noBump: values['no-bump'] === true, ...(base !== undefined ? { base } : {}) }), ctx);
 }
 
 async function finish(engine: GitFlowEngine, type: FlowType, args: string[], ctx: CliContext): Promise<number> {
@@ -161,6 +162,7 @@ async function finish(engine: GitFlowEngine, type: FlowType, args: string[], ctx
         force_delete: { type: 'boolean', short: 'D' },
         continue: { type: 'boolean' },
         abort: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
       },
     }),
   );
@@ -178,6 +180,12 @@ async function finish(engine: GitFlowEngine, type: FlowType, args: string[], ctx
     forceDelete: values.force_delete === true,
     ...(values.message !== undefined ? { message: values.message } : {}),
   };
+  if (values['dry-run']) {
+    const preview = await engine.previewFinish(type, positionals[0], options);
+    if (!ctx.json) for (const w of preview.warnings) ctx.err(`warning: ${w}\n`);
+    emit(ctx, preview, () => [`Finishing '${preview.branch}' would (dry run, nothing changed):`, ...preview.summary.map((l) => `  ${l}`)].join('\n'));
+    return 0;
+  }
   return report(await engine.finish(type, positionals[0], options), ctx);
 }
 

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { createBuildAdapters } from '../../adapters/build/index';
-import { packageWorkspace } from '../../adapters/build/workflows';
+import { packageWorkspace } from '../../app/build';
+import { buildPorts } from '../composition';
 import { formatSize } from '../../core/build/packageRun';
 import { SlipwayError } from '../../core/errors';
 import { emit, type CliContext } from '../context';
@@ -26,7 +26,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   if (values.version !== undefined && values.version.trim() === '') {
     throw new SlipwayError('usage', '--version is empty', { hint: 'Leave --version out to use the v* tag on HEAD (else develop), or give a tag like 1.2.0' });
   }
-  const result = await packageWorkspace(createBuildAdapters(ctx.env), {
+  const result = await packageWorkspace(await buildPorts(ctx), {
     workspaceDir: ctx.cwd,
     events: printedRunEvents(ctx),
     signal: ctx.signal,

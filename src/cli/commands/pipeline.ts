@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { SlipwayError } from '../../core/errors';
 import { APPROVAL_HINT, STAGE_IDS, formatDuration, formatEvent, resolveMode, runsByBranch, selectStages, stageLogOf, type PipelineRunView } from '../../core/pipeline';
-import { runHistoryFor } from '../../adapters/runHistory';
-import { runPipelineFor } from '../../adapters/pipeline/service';
+import { runPipelineFor } from '../../app/pipeline/run';
+import { pipeline, runHistory } from '../composition';
 import { emit, type CliContext } from '../context';
 import { usageError } from '../parse';
 
@@ -46,7 +46,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
   if (values.mode !== undefined) resolveMode(undefined, values.mode);
 
   let stages: readonly string[] = STAGE_IDS;
-  const view = await runPipelineFor({
+  const view = await runPipelineFor(await pipeline(ctx), {
     workspaceDir: ctx.cwd,
     from: values.from,
     to: values.to,
@@ -100,7 +100,7 @@ async function listRuns(args: string[], ctx: CliContext): Promise<number> {
   }
   const limit = values.limit === undefined ? 10 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new SlipwayError('usage', `--limit "${values.limit}" is not a positive number`);
-  const history = await runHistoryFor(ctx.cwd);
+  const history = await runHistory(ctx.cwd);
   const records = await history.recent({ branch: values.branch, limit: 500 });
   const groups = runsByBranch(records, limit);
   emit(ctx, { branches: groups }, () => {
@@ -130,7 +130,7 @@ async function showLog(args: string[], ctx: CliContext): Promise<number> {
     return 0;
   }
   if (positionals.length > 1) throw new SlipwayError('usage', 'Usage: slipway pipeline log [RUN_ID] [--stage STAGE]');
-  const history = await runHistoryFor(ctx.cwd);
+  const history = await runHistory(ctx.cwd);
   const runId = positionals[0] ?? (await history.recent({ limit: 1 }))[0]?.runId;
   if (!runId) throw new SlipwayError('notFound', 'No pipeline runs recorded yet', { hint: 'Run `slipway pipeline`' });
   const text = await history.readLog(runId);

@@ -6,14 +6,16 @@ import { findService, tasksOf, type ClusterState } from '../../core/swarm/model'
 import { compareVersions } from '../../core/swarm/versions';
 import { emit, type CliContext } from '../context';
 import { usageError } from '../parse';
-import { clusterTargets, readAll } from '../swarm/shared';
+import { clusterTargets, readAll, releasesOf } from '../swarm/shared';
+import { stackOverview, stacksTable } from '../../core/stack/overview';
 
-const USAGE = `Usage: slipway swarm clusters | nodes | services | tasks SERVICE   [--cluster NAME] [--json]
+const USAGE = `Usage: slipway swarm clusters | nodes | services | stacks | tasks SERVICE   [--cluster NAME] [--json]
 
   clusters           configured clusters, their role, endpoint and whether they answer
   nodes              nodes per cluster (hostname, role, status, availability, labels)
   services           services per cluster: version, digest, replicas, update state, and
                      "≠ other: version" when another cluster runs a different version
+  stacks             stacks per cluster (like docker stack ls): version, newest release, tasks, converged
   tasks SERVICE      the service's tasks (current first, history as \\_), like docker service ps
 
 Clusters come from slipway.yml \`clusters:\` and the SLIPWAY_CLUSTERS JSON list.
@@ -41,8 +43,8 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     return 0;
   }
   const [what, ...rest] = positionals;
-  if (!what || !['clusters', 'nodes', 'services', 'tasks'].includes(what)) {
-    throw new SlipwayError('usage', what ? `Unknown swarm subcommand "${what}"` : 'Missing subcommand: clusters, nodes, services or tasks');
+  if (!what || !['clusters', 'nodes', 'services', 'stacks', 'tasks'].includes(what)) {
+    throw new SlipwayError('usage', what ? `Unknown swarm subcommand "${what}"` : 'Missing subcommand: clusters, nodes, services, stacks or tasks');
   }
   if (what === 'tasks' ? rest.length !== 1 : rest.length !== 0) {
     throw new SlipwayError('usage', what === 'tasks' ? 'Usage: slipway swarm tasks SERVICE [--cluster NAME]' : `Unexpected argument "${rest[0]}"`);
@@ -74,6 +76,13 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
       ctx,
       ok.flatMap((s) => s.snapshot.nodes.map((n) => ({ cluster: s.cluster.name, ...n }))),
       () => ok.map((s) => `${s.cluster.name} (${s.cluster.role})\n${nodesTable(s.snapshot.nodes)}`).join('\n\n'),
+    );
+  } else if (what === 'stacks') {
+    const views = await Promise.all(ok.map(async (s) => ({ s, views: stackOverview(s.snapshot, await releasesOf(ctx, s.cluster)) })));
+    emit(
+      ctx,
+      views.flatMap(({ s, views: v }) => v.map(({ services, ...rest }) => ({ cluster: s.cluster.name, ...rest, services: services.map((x) => ({ name: x.name, version: x.version, digest: x.digest, running: x.runningTasks, desired: x.desiredTasks })) }))),
+      () => views.map(({ s, views: v }) => `${s.cluster.name} (${s.cluster.role})\n${stacksTable(v)}`).join('\n\n'),
     );
   } else if (what === 'services') {
     const diffs = compareVersions(states.flatMap((s) => (s.kind === 'ok' ? [s.snapshot] : [])));

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { createBuildAdapters } from '../../adapters/build/index';
-import { testWorkspace } from '../../adapters/build/workflows';
+import { testWorkspace } from '../../app/build';
+import { buildPorts } from '../composition';
 import { environmentMessage, environmentStage, parallelCount } from '../../core/build/integrationRun';
 import { SlipwayError } from '../../core/errors';
 import { formatDuration } from '../../core/run/format';
@@ -40,7 +40,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     if (!/^\d+$/.test(values.parallel)) throw new SlipwayError('usage', `--parallel needs a whole number, not "${values.parallel}"`);
     parallelCount(parallel, 1); // range check before slipway.yml is read: a usage error stays exit 2
   }
-  const result = await testWorkspace(createBuildAdapters(ctx.env), {
+  const result = await testWorkspace(await buildPorts(ctx), {
     workspaceDir: ctx.cwd,
     events: printedRunEvents(ctx, { prefixLogs: (parallel ?? 1) > 1 }),
     signal: ctx.signal,

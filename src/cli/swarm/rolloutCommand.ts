@@ -1,9 +1,10 @@
 /** The end of `deploy`, `promote` and `rollback`: start (after the guard), follow, report, exit code. */
-import type { SwarmCluster } from '../../adapters/docker/swarm';
+import type { ClusterClient } from '../composition';
 import type { DeployPlan } from '../../core/swarm/plans';
 import type { StartedRollout } from '../../core/swarm/operations';
 import { SlipwayError, isCancellation } from '../../core/errors';
 import { emit, type CliContext } from '../context';
+import { hintLines } from '../remedies';
 import { describeVersion, followRollout } from './shared';
 
 export interface RolloutReport {
@@ -18,7 +19,7 @@ export interface RolloutReport {
   readonly tasks?: unknown;
 }
 
-export async function finishRollout(ctx: CliContext, client: SwarmCluster, kind: RolloutReport['kind'], start: () => Promise<StartedRollout>, options: { detach: boolean; timeoutSeconds: number }): Promise<number> {
+export async function finishRollout(ctx: CliContext, client: ClusterClient, kind: RolloutReport['kind'], start: () => Promise<StartedRollout>, options: { detach: boolean; timeoutSeconds: number }): Promise<number> {
   const started = await start();
   const { plan } = started;
   const base = { kind, cluster: plan.cluster.name, service: plan.service, from: plan.from, to: plan.to, warnings: started.warnings };
@@ -51,6 +52,6 @@ export async function finishRollout(ctx: CliContext, client: SwarmCluster, kind:
   const report: RolloutReport = { ...base, outcome: progress.outcome, message, tasks: progress.tasks };
   if (ctx.json) emit(ctx, report, () => '');
   else if (ok) ctx.out(`${message}\n`);
-  else ctx.err(`slipway: ${message}\n`);
+  else ctx.err([`slipway: ${message}`, ...hintLines(undefined, progress.remedies)].join('\n') + '\n');
   return ok ? 0 : 1;
 }

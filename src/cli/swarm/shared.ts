@@ -1,35 +1,34 @@
 /** What `slipway swarm|deploy|rollback|promote` share: cluster lookup, connecting, and following a rollout. */
-import { SwarmCluster } from '../../adapters/docker/swarm';
-import { connectOrError, loadClusterTargets, readClusterState } from '../../adapters/docker/swarmClusters';
+import { stacks, swarm, type ClusterClient } from '../composition';
+import type { StackDeployDeps } from '../../app/stack/deploy';
+import { stackSourceFor, type StackSource } from '../../app/stack/source';
+import type { SlipwayConfig } from '../../core/config/model';
+import type { ReleaseRecord } from '../../core/stack/release';
 import { SlipwayError } from '../../core/errors';
 import { findCluster } from '../../core/swarm/clusters';
 import type { ClusterState, ClusterTarget } from '../../core/swarm/model';
-import { watchRollout, type StartedRollout } from '../../core/swarm/operations';
+import type { StartedRollout } from '../../core/swarm/operations';
 import { shortDigest } from '../../core/swarm/imageRef';
-import { taskChanges, type RolloutProgress, type RolloutTask } from '../../core/swarm/rollout';
+import type { RolloutProgress } from '../../core/swarm/rollout';
+import { followRollout as follow } from '../../app/serviceRollout';
 import type { CliContext } from '../context';
 
 export async function clusterTargets(ctx: CliContext): Promise<ClusterTarget[]> {
-  const clusters = await loadClusterTargets(ctx.cwd, ctx.env);
+  const clusters = await swarm.targets(ctx);
   if (clusters.length === 0) {
     throw new SlipwayError('config', 'No Swarm cluster is configured', { hint: 'Add clusters under `clusters:` in slipway.yml, or set SLIPWAY_CLUSTERS to a JSON list' });
   }
   return clusters;
 }
 
-export async function connectNamed(ctx: CliContext, name: string): Promise<SwarmCluster> {
+export async function connectNamed(ctx: CliContext, name: string): Promise<ClusterClient> {
   const cluster = findCluster(await clusterTargets(ctx), name);
-  return SwarmCluster.connect(cluster, ctx.env);
+  return swarm.connect(ctx, cluster);
 }
 
 /** Reads every cluster in parallel; an unreachable one becomes an error state instead of failing the others. */
 export async function readAll(ctx: CliContext, clusters: readonly ClusterTarget[]): Promise<ClusterState[]> {
-  return Promise.all(
-    clusters.map(async (c) => {
-      const client = connectOrError(c, ctx.env);
-      return client instanceof SwarmCluster ? readClusterState(client) : client;
-    }),
-  );
+  return Promise.all(clusters.map((c) => swarm.read(ctx, c)));
 }
 
 export function requireValue(value: string | undefined, option: string): string {
@@ -42,25 +41,13 @@ export function describeVersion(v: { version: string; digest: string | undefined
 }
 
 /** Follows a started rollout, printing per-task changes (human mode) until Swarm settles. */
-export async function followRollout(ctx: CliContext, client: SwarmCluster, started: StartedRollout, timeoutSeconds: number): Promise<RolloutProgress> {
-  let previous: readonly RolloutTask[] = [];
-  let lastMessage = '';
-  const { progress } = await watchRollout(client, started.plan.service, started.targetImage, started.since, {
+export function followRollout(ctx: CliContext, client: ClusterClient, started: StartedRollout, timeoutSeconds: number): Promise<RolloutProgress> {
+  return follow(client, started, {
     signal: ctx.signal,
-    pollMs: 500,
     timeoutMs: timeoutSeconds * 1000,
-    onProgress: (p) => {
-      if (ctx.json) return;
-      const lines = taskChanges(previous, p.tasks);
-      previous = p.tasks;
-      if (p.outcome === 'inProgress' && p.message !== lastMessage) {
-        ctx.out(`${p.message}\n`);
-        lastMessage = p.message;
-      }
-      if (lines.length > 0) ctx.out(lines.join('\n') + '\n');
-    },
+    onMessage: (m) => !ctx.json && ctx.out(`${m}\n`),
+    onTasks: (lines) => !ctx.json && ctx.out(lines.join('\n') + '\n'),
   });
-  return progress;
 }
 
 export const ROLLOUT_OPTIONS = {
@@ -76,4 +63,39 @@ export function timeoutOf(value: string | undefined): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new SlipwayError('usage', `--timeout needs a number of seconds (got ${value})`);
   return n;
+}
+
+/** Everything a stack command needs on one cluster: slipway.yml, the stack source and the use cases' ports. */
+export interface StackContext {
+  readonly config: SlipwayConfig;
+  readonly source: StackSource;
+  readonly deps: StackDeployDeps;
+}
+
+export async function stackContext(ctx: CliContext, clusterName: string): Promise<StackContext> {
+  const config = await stacks.config(ctx);
+  const cluster = findCluster(await clusterTargets(ctx), clusterName);
+  const source = stackSourceFor(config, cluster);
+  return { config, source, deps: await stacks.deps(ctx, cluster) };
+}
+
+/** Who and which commit a release record names (SLIPWAY_ACTOR or the OS user, git's HEAD in a repository). */
+export function releaseAuthor(ctx: CliContext): Promise<{ who: string; commit?: string }> {
+  return stacks.author(ctx);
+}
+
+export function releaseNumber(value: string): number {
+  const n = Number(value.replace(/^#/, ''));
+  if (!Number.isInteger(n) || n < 1) throw new SlipwayError('usage', `A release is a number from 1 (got ${value})`);
+  return n;
+}
+
+/** Every release record on a cluster (all stacks); empty when the cluster cannot be read. */
+export async function releasesOf(ctx: CliContext, cluster: ClusterTarget): Promise<ReleaseRecord[]> {
+  try {
+    return await stacks.allReleases(ctx, cluster);
+  } catch (e) {
+    if (!ctx.json) ctx.err(`warning: cannot read the release records of ${cluster.name}: ${(e as Error).message}\n`);
+    return [];
+  }
 }

@@ -1,7 +1,8 @@
 import type { BuildConfig } from '../config/model';
 import { SlipwayError, isCancellation, toSlipwayError } from '../errors';
 import type { RunEvents } from '../run/events';
-import { LineSplitter, RunReporter } from '../run/reporter';
+import { LineSplitter } from '../run/lines';
+import { RunReporter } from '../run/reporter';
 import { builderCommand, builderUser, parseMarker } from './builderScript';
 import { runLabels, type RunOwner } from './labels';
 import type { BuilderPort } from './ports';

@@ -94,3 +94,10 @@ export interface PortAllocatorPort {
 export interface FilesPort {
   readText(path: string): Promise<string>;
 }
+
+/** What the janitor removed: resources of runs whose process is gone. */
+export interface ReapReport {
+  readonly containers: number;
+  readonly networks: number;
+  readonly volumes: number;
+}

@@ -10,6 +10,8 @@ export interface ClusterConfig {
   /** Absolute paths (resolved against the workspace). */
   readonly tls?: { readonly ca?: string; readonly cert?: string; readonly key?: string };
   readonly registry?: string;
+  /** This cluster's stack files, replacing `deploy.files` (workspace-relative). */
+  readonly stackFiles?: readonly string[];
   readonly source: 'slipway.yml' | 'settings';
 }
 
@@ -50,7 +52,14 @@ export interface TestEnvironmentConfig {
 }
 
 export interface DeployConfig {
-  readonly service: string;
+  /** A plain service that already exists on the clusters; absent when the deploy is a stack (`files`). */
+  readonly service?: string;
+  /** Stack name on every cluster (default: the last path part of package.image). */
+  readonly stack?: string;
+  /** Stack files (compose 3.x as `docker stack deploy` reads them), merged in order; workspace-relative. */
+  readonly files?: readonly string[];
+  /** The stack's service that runs the image Slipway builds (gets it as SLIPWAY_IMAGE). */
+  readonly app?: string;
   readonly registry?: string;
   readonly readiness?: TestEnvironmentConfig;
   readonly production?: TestEnvironmentConfig;

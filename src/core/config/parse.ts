@@ -63,14 +63,14 @@ function configError(file: string, pos: { line: number; col: number }, path: str
  * The error deepest in the document explains best. When it is one branch of a oneOf/anyOf (say, a type error of the
  * first alternative), the summary of that choice says better what is expected.
  */
-function mostSpecific(errors: ErrorObject[]): ErrorObject {
+export function mostSpecific(errors: ErrorObject[]): ErrorObject {
   const depth = (e: ErrorObject): number => e.instancePath.split('/').length + (e.keyword === 'additionalProperties' || e.keyword === 'required' ? 0.5 : 0);
   const top = [...errors].sort((a, b) => depth(b) - depth(a))[0]!;
   const choice = errors.find((e) => (e.keyword === 'oneOf' || e.keyword === 'anyOf') && top.schemaPath.startsWith(`${e.schemaPath}/`));
   return choice ?? top;
 }
 
-function pointerToPath(pointer: string): (string | number)[] {
+export function pointerToPath(pointer: string): (string | number)[] {
   if (!pointer) return [];
   return pointer
     .slice(1)
@@ -79,7 +79,7 @@ function pointerToPath(pointer: string): (string | number)[] {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-function positionOf(doc: Document, lc: LineCounter, error: ErrorObject, path: (string | number)[]): { line: number; col: number } {
+export function positionOf(doc: Document, lc: LineCounter, error: ErrorObject, path: (string | number)[]): { line: number; col: number } {
   const node = (path.length === 0 ? doc.contents : doc.getIn(path, true)) as Node | null | undefined;
   if (error.keyword === 'additionalProperties' && isMap(node)) {
     const extra = (error.params as { additionalProperty: string }).additionalProperty;
@@ -91,7 +91,7 @@ function positionOf(doc: Document, lc: LineCounter, error: ErrorObject, path: (s
   return { line: 1, col: 1 };
 }
 
-function describe(error: ErrorObject): string {
+export function describe(error: ErrorObject): string {
   const p = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'additionalProperties':
@@ -125,6 +125,7 @@ function oneOfHint(error: ErrorObject): string {
   if (/steps\/\d+$/.test(error.instancePath)) return 'must be a shell command string, an argument list or {name, run}';
   if (/steps\/\d+\/run$/.test(error.instancePath)) return 'must be a command string or an argument list';
   if (/^\/clusters\/[^/]+$/.test(error.instancePath)) return 'needs exactly one of "host" or "context"';
+  if (error.instancePath === '/deploy') return 'needs "files" (the stack files) or "service" (a plain existing service)';
   return error.message ?? 'does not match any allowed form';
 }
 
@@ -139,8 +140,8 @@ interface RawConfig {
   build?: { image: string; workdir?: string; env?: Record<string, unknown>; user?: string; steps: (string | RawStep)[] };
   package?: { image: string; dockerfile?: string; context?: string; buildArgs?: Record<string, unknown> };
   integration?: { compose: string; test: string; app?: string; parallel?: number; readyTimeoutSeconds?: number; testTimeoutSeconds?: number };
-  clusters?: Record<string, { role: ClusterRole; host?: string; context?: string; registry?: string; tls?: { ca?: string; cert?: string; key?: string } }>;
-  deploy?: { service: string; registry?: string; readiness?: TestEnvironmentConfig; production?: TestEnvironmentConfig };
+  clusters?: Record<string, { role: ClusterRole; host?: string; context?: string; registry?: string; stackFiles?: string[]; tls?: { ca?: string; cert?: string; key?: string } }>;
+  deploy?: { service?: string; stack?: string; files?: string[]; app?: string; registry?: string; readiness?: TestEnvironmentConfig; production?: TestEnvironmentConfig };
   pipeline?: { mode?: 'delivery' | 'deployment'; stages?: PipelineStageId[] };
 }
 
@@ -186,6 +187,7 @@ function normalise(raw: RawConfig, baseDir: string | undefined): SlipwayConfig {
     ...(c.host !== undefined ? { host: c.host } : {}),
     ...(c.context !== undefined ? { context: c.context } : {}),
     ...(c.registry !== undefined ? { registry: c.registry } : {}),
+    ...(c.stackFiles !== undefined ? { stackFiles: [...c.stackFiles] } : {}),
     ...(c.tls
       ? { tls: { ca: resolvePath(baseDir, c.tls.ca), cert: resolvePath(baseDir, c.tls.cert), key: resolvePath(baseDir, c.tls.key) } }
       : {}),

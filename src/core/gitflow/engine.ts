@@ -12,6 +12,16 @@ import {
 } from './config';
 import { parseFinishState, serializeFinishState, type FinishState } from './finishState';
 import { planFinish, versionTag, type FinishOptions } from './finishPlan';
+import { predictFinish, type FinishPreview } from './finishPreview';
+import { CHANGELOG_FILE, cutChangelog, isoDate } from './changelog';
+import {
+  VERSION_FILES_KEY,
+  VERSION_FILE_FORMATS,
+  bumpVersionText,
+  configuredVersionFiles,
+  isVersionNumber,
+  versionFileFormat,
+} from './versionFiles';
 import type { GitPort, GitResult } from './port';
 import { branchNameProblem, refNameProblem } from './refName';
 import {
@@ -64,6 +74,8 @@ export interface StartOptions {
   /** -F: fetch the base first. */
   readonly fetch?: boolean;
   readonly base?: string;
+  /** --no-bump: a release or hotfix start leaves version files and CHANGELOG.md alone. */
+  readonly noBump?: boolean;
 }
 
 export interface DeleteOptions {
@@ -82,6 +94,13 @@ export interface InitOptions {
   readonly versionTagPrefix?: string;
 }
 
+/** What a release or hotfix start commits on its new branch: the bumped version files and the cut changelog. */
+interface VersionBump {
+  readonly files: readonly { readonly path: string; readonly text: string }[];
+  readonly message: string;
+  readonly summary: readonly string[];
+}
+
 type Comparison = 'equal' | 'behind' | 'ahead' | 'diverged' | 'unrelated';
 
 
@@ -93,7 +112,11 @@ type Comparison = 'equal' | 'behind' | 'ahead' | 'diverged' | 'unrelated';
  * --get-regexp` and, when needed, one `status`, run in parallel; facts git already printed are not asked again.
  */
 export class GitFlowEngine {
-  constructor(private readonly port: GitPort) {}
+  constructor(
+    private readonly port: GitPort,
+    /** The clock for changelog dates. */
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   // ---- reading ---------------------------------------------------------------------------------------------
 
@@ -254,22 +277,108 @@ export class GitFlowEngine {
     const warnings: string[] = [];
     if (type !== 'support' && snap.remoteBranches.has(remoteBase)) await this.requireNotBehind(snap, base, remoteBase, warnings);
 
+    const bump = (type === 'release' || type === 'hotfix') && !options.noBump ? await this.planBump(snap, config, name, base, warnings) : undefined;
+
     const writes: Promise<unknown>[] = [this.run(['checkout', '-q', '-b', branch, base])];
     // AVH records the base so finish merges back where the branch came from.
     if (type !== 'support') writes.push(this.run(['config', '--local', CONFIG_KEYS.base(branch), base]));
     await Promise.all(writes);
+    if (bump) await this.commitBump(bump);
     return {
       action: `${type} start`,
       branch,
       currentBranch: branch,
-      summary: [`A new branch '${branch}' was created, based on '${base}'`, `You are now on branch '${branch}'`],
+      summary: [`A new branch '${branch}' was created, based on '${base}'`, ...(bump?.summary ?? []), `You are now on branch '${branch}'`],
       warnings,
     };
+  }
+
+  /**
+   * Release and hotfix start: the version goes into the configured version files (package.json unless
+   * `gitflow.slipway.versionfiles` says otherwise) and CHANGELOG.md's Unreleased entries move under the version.
+   * Computed from the base before anything changes, so a file it cannot handle stops the start cleanly. A repository
+   * with none of these files gets no commit (AVH's behaviour).
+   */
+  private async planBump(snap: RepoSnapshot, config: GitFlowConfig, version: string, base: string, warnings: string[]): Promise<VersionBump | undefined> {
+    const paths = [...configuredVersionFiles(snap.config.get(VERSION_FILES_KEY))];
+    // npm keeps the version in its lock file too.
+    if (paths.includes('package.json') && !paths.includes('package-lock.json')) paths.push('package-lock.json');
+    const fromWorkTree = snap.currentBranch === base;
+    const read = (path: string): Promise<string | undefined> =>
+      fromWorkTree ? this.port.readWorkFile(path) : this.port.git(['show', `${base}:${path}`]).then((r) => (r.code === 0 ? r.stdout : undefined));
+    const texts = await Promise.all([...paths, CHANGELOG_FILE].map(read));
+    const present = paths.map((path, i) => ({ path, text: texts[i] })).filter((f): f is { path: string; text: string } => f.text !== undefined);
+    const changelog = texts[paths.length];
+    if (present.length === 0 && changelog === undefined) return undefined;
+    if (!isVersionNumber(version)) {
+      warnings.push(`'${version}' is not a version number: ${[...present.map((f) => f.path), ...(changelog !== undefined ? [CHANGELOG_FILE] : [])].join(', ')} left as they are`);
+      return undefined;
+    }
+    const files: { path: string; text: string }[] = [];
+    const summary: string[] = [];
+    for (const f of present) {
+      const format = versionFileFormat(f.path);
+      if (!format) {
+        throw new SlipwayError('config', `${f.path}: Slipway cannot set a version in this kind of file`, {
+          hint: `${VERSION_FILES_KEY} may list ${VERSION_FILE_FORMATS.join(', ')}`,
+        });
+      }
+      const text = bumpVersionText(format, f.path, f.text, version);
+      if (text !== f.text) files.push({ path: f.path, text });
+    }
+    if (files.length > 0) summary.push(`The version is ${version} in ${files.map((c) => c.path).join(', ')}`);
+    if (changelog !== undefined) {
+      const tag = versionTag(config, version);
+      const date = isoDate(this.now());
+      let cut = cutChangelog(changelog, version, tag, date, []);
+      if (cut.fromCommits) cut = cutChangelog(changelog, version, tag, date, await this.subjectsSinceLastVersion(config, base));
+      files.push({ path: CHANGELOG_FILE, text: cut.text });
+      summary.push(`${CHANGELOG_FILE}: ${cut.fromCommits ? 'the commit subjects since the last version' : 'the Unreleased entries'} are now under [${version}] - ${date}`);
+    }
+    if (files.length === 0) return undefined;
+    const message = `Bump version to ${version}`;
+    summary.push(`Committed as "${message}"`);
+    return { files, message, summary };
+  }
+
+  /** Writes the bumped files into the new branch's working tree and commits them (only them) as one commit. */
+  private async commitBump(bump: VersionBump): Promise<void> {
+    await Promise.all(bump.files.map((c) => this.port.writeWorkFile(c.path, c.text)));
+    const paths = bump.files.map((c) => c.path);
+    await this.run(['add', '--', ...paths]);
+    await this.run(['commit', '-q', '-m', bump.message, '--', ...paths]);
+  }
+
+  /** Subjects of the commits since the newest version tag (all commits when there is none), oldest first. */
+  private async subjectsSinceLastVersion(config: GitFlowConfig, base: string): Promise<string[]> {
+    const last = await this.port.git(['describe', '--tags', '--abbrev=0', '--match', `${config.versionTagPrefix}*`, base]);
+    const range = last.code === 0 ? [`${last.stdout.trim()}..${base}`] : [base];
+    const log = await this.run(['log', '--no-merges', '--reverse', '--max-count=200', '--format=%s', ...range]);
+    return log.split('\n').filter((l) => l.trim().length > 0);
   }
 
   // ---- finish ----------------------------------------------------------------------------------------------
 
   async finish(type: FinishableType, nameArg: string | undefined, options: FinishOptions = {}): Promise<FlowOutcome> {
+    const { state, warnings } = await this.prepareFinish(type, nameArg, options, false);
+    return this.runSteps(state, 0, warnings);
+  }
+
+  /**
+   * What `finish` would do, changing no ref, index or working file: its steps, and the files each merge would stop
+   * on (git merge-tree on the commits the earlier steps would make). Remotes are not fetched.
+   */
+  async previewFinish(type: FinishableType, nameArg: string | undefined, options: FinishOptions = {}): Promise<FinishPreview> {
+    const { state, warnings, snap } = await this.prepareFinish(type, nameArg, options, true);
+    return predictFinish(this.port, state, snap, warnings);
+  }
+
+  private async prepareFinish(
+    type: FinishableType,
+    nameArg: string | undefined,
+    options: FinishOptions,
+    dryRun: boolean,
+  ): Promise<{ state: FinishState; warnings: string[]; snap: RepoSnapshot }> {
     let { snap, status } = await this.read(true);
     const config = requireConfig(snap);
     await this.requireNoFinishInProgress();
@@ -288,11 +397,12 @@ export class GitFlowEngine {
     const origin = config.origin;
     const merged = type === 'release' ? [config.master, config.develop] : type === 'hotfix' && base === config.master ? [base, config.develop] : [base];
     const toFetch = [...new Set([branch, ...(options.fetch ? merged : [])])].filter((b) => snap.remoteBranches.has(`${origin}/${b}`));
-    if (toFetch.length > 0) {
+    const warnings: string[] = [];
+    if (toFetch.length > 0 && dryRun) warnings.push(`The finish fetches ${toFetch.join(', ')} from '${origin}' first; this preview uses what was fetched last`);
+    else if (toFetch.length > 0) {
       await this.run(['fetch', '-q', origin, ...toFetch]);
       snap = (await this.read(false)).snap;
     }
-    const warnings: string[] = [];
     for (const b of new Set([branch, ...merged])) {
       if (snap.remoteBranches.has(`${origin}/${b}`)) await this.requireNotBehind(snap, b, `${origin}/${b}`, warnings);
     }
@@ -336,7 +446,7 @@ export class GitFlowEngine {
       createdTags: plan.tag ? [plan.tag] : [],
       ...(originalBase ? { originalBase } : {}),
     };
-    return this.runSteps(state, 0, warnings);
+    return { state, warnings, snap };
   }
 
   /** Completes a finish stopped by a conflict, once the user resolved it (and staged the files). */
@@ -504,55 +614,45 @@ export class GitFlowEngine {
   private async runSteps(initial: FinishState, from: number, warnings: string[]): Promise<FlowOutcome> {
     let state = initial;
     const done: string[] = [];
-    // Removing the branch's gitflow config touches only .git/config: it overlaps the following steps until one that
-    // also writes config (deleting a branch drops its `branch.<name>` section), so finish waits for one process less.
-    let configWrite: Promise<GitResult> | undefined;
-    const settleConfig = async () => {
-      if (configWrite) await configWrite;
-      configWrite = undefined;
-    };
-    try {
-      for (let i = from; i < state.steps.length; i++) {
-        const step = state.steps[i]!;
-        state = { ...state, next: i };
-        // Saved before every step, so a crash or failure at any point can still be continued or aborted.
-        await this.port.writeFinishState(serializeFinishState(state));
-        if (step.kind === 'removeBranchConfig') {
-          await settleConfig();
-          // A failure is fine (nothing to remove); only the ordering matters.
-          configWrite = this.port.git(stepArgs(step)).catch((e: unknown) => ({ code: 1, stdout: '', stderr: String(e) }));
-          continue;
-        }
-        if (step.kind === 'deleteBranch') await settleConfig();
-        const result = await this.port.git(stepArgs(step));
-        if (step.kind === 'merge') {
-          if (result.code !== 0) {
-            const st = parseStatus((await this.port.git(STATUS_ARGS)).stdout);
-            if (st.conflicted.length > 0) {
-              state = { ...state, conflict: { source: step.source, target: step.target, files: st.conflicted } };
-              await this.port.writeFinishState(serializeFinishState(state));
-              throw conflictError(state, st.conflicted, `Merging '${step.source}' into '${step.target}' stopped on conflicts`);
-            }
-            throw stepFailed(step, result);
-          }
-          if (step.mode === 'squash') {
-            const commit = await this.port.git(SQUASH_COMMIT_ARGS);
-            if (commit.code !== 0 && !/nothing to commit/i.test(commit.stdout + commit.stderr)) throw stepFailed(step, commit);
-          }
-          done.push(`'${step.source}' was merged into '${step.target}'${step.mode === 'ff' ? ' (fast-forward)' : step.mode === 'squash' ? ' (squashed)' : ''}`);
-        } else if (step.kind === 'deleteBranch') {
-          // git itself refuses to delete a branch it does not see as merged: keep it and say so (as AVH does).
-          if (result.code !== 0) warnings.push(`Branch '${step.branch}' is still available locally: ${firstLine(result.stderr)}`);
-          else done.push(`Branch '${step.branch}' has been locally deleted`);
-        } else if (result.code !== 0) {
-          throw stepFailed(step, result);
-        } else if (step.kind === 'tag') done.push(`The release was tagged '${step.name}'`);
-        else if (step.kind === 'push') done.push(`${step.refs.join(', ')} pushed to '${step.remote}'`);
-        else if (step.kind === 'deleteRemoteBranch') done.push(`Branch '${step.branch}' has been deleted from '${step.remote}'`);
+    // The branch's gitflow config goes only once git really deleted the branch (AVH's order).
+    let branchKept = false;
+    for (let i = from; i < state.steps.length; i++) {
+      const step = state.steps[i]!;
+      state = { ...state, next: i };
+      // Saved before every step, so a crash or failure at any point can still be continued or aborted.
+      await this.port.writeFinishState(serializeFinishState(state));
+      if (step.kind === 'removeBranchConfig') {
+        // A failure is fine (nothing to remove).
+        if (!branchKept) await this.port.git(stepArgs(step));
+        continue;
       }
-    } finally {
-      // Also when a step stopped: an abort or continue must see the config as it is.
-      await settleConfig();
+      const result = await this.port.git(stepArgs(step));
+      if (step.kind === 'merge') {
+        if (result.code !== 0) {
+          const st = parseStatus((await this.port.git(STATUS_ARGS)).stdout);
+          if (st.conflicted.length > 0) {
+            state = { ...state, conflict: { source: step.source, target: step.target, files: st.conflicted } };
+            await this.port.writeFinishState(serializeFinishState(state));
+            throw conflictError(state, st.conflicted, `Merging '${step.source}' into '${step.target}' stopped on conflicts`);
+          }
+          throw stepFailed(step, result);
+        }
+        if (step.mode === 'squash') {
+          const commit = await this.port.git(SQUASH_COMMIT_ARGS);
+          if (commit.code !== 0 && !/nothing to commit/i.test(commit.stdout + commit.stderr)) throw stepFailed(step, commit);
+        }
+        done.push(`'${step.source}' was merged into '${step.target}'${step.mode === 'ff' ? ' (fast-forward)' : step.mode === 'squash' ? ' (squashed)' : ''}`);
+      } else if (step.kind === 'deleteBranch') {
+        // git itself refuses to delete a branch it does not see as merged: keep it and say so (as AVH does).
+        if (result.code !== 0) {
+          branchKept = true;
+          warnings.push(`Branch '${step.branch}' is still available locally: ${firstLine(result.stderr)}`);
+        } else done.push(`Branch '${step.branch}' has been locally deleted`);
+      } else if (result.code !== 0) {
+        throw stepFailed(step, result);
+      } else if (step.kind === 'tag') done.push(`The release was tagged '${step.name}'`);
+      else if (step.kind === 'push') done.push(`${step.refs.join(', ')} pushed to '${step.remote}'`);
+      else if (step.kind === 'deleteRemoteBranch') done.push(`Branch '${step.branch}' has been deleted from '${step.remote}'`);
     }
     await this.port.writeFinishState(undefined);
     const lastCheckout = [...state.steps].reverse().find((s): s is Extract<FlowStep, { kind: 'checkout' }> => s.kind === 'checkout');

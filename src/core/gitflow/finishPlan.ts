@@ -110,9 +110,10 @@ function cleanup(facts: FinishFacts, o: FinishOptions, force: boolean): FlowStep
 }
 
 /**
- * AVH forgets the branch's base (`gitflow.branch.<branch>`) at the end. Slipway does it first, so it runs while the
- * base is checked out (the executor overlaps it with the steps that do not touch config); an abort restores it.
+ * AVH forgets the branch's base (`gitflow.branch.<branch>`) at the end, once the branch is deleted. So does Slipway:
+ * a finish stopped by a conflict keeps it (continue and abort need it), and the executor skips the removal when git
+ * kept the branch.
  */
 function withConfigRemoval(facts: FinishFacts, o: FinishOptions, steps: FlowStep[]): FlowStep[] {
-  return !o.keep && facts.hasBranchConfig ? [{ kind: 'removeBranchConfig', branch: facts.branch }, ...steps] : steps;
+  return !o.keep && facts.hasBranchConfig ? [...steps, { kind: 'removeBranchConfig', branch: facts.branch }] : steps;
 }

@@ -19,6 +19,10 @@ export interface GitPort {
   readFinishState(): Promise<string | undefined>;
   /** Saves the finish state; undefined removes it. */
   writeFinishState(text: string | undefined): Promise<void>;
+  /** A file of the working tree (path from the repository root), or undefined when it does not exist. */
+  readWorkFile(path: string): Promise<string | undefined>;
+  /** Writes a file of the working tree (path from the repository root). */
+  writeWorkFile(path: string, text: string): Promise<void>;
 }
 
 /** One git command Slipway ran, as its listeners see it (the editor logs these). */

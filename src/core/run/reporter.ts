@@ -83,21 +83,3 @@ export class RunReporter {
     });
   }
 }
-
-/** Splits a stream of chunks into whole lines; `flush` returns the unterminated rest. */
-export class LineSplitter {
-  private rest = '';
-
-  push(chunk: string): string[] {
-    const text = this.rest + chunk;
-    const parts = text.split(/\r?\n/);
-    this.rest = parts.pop() ?? '';
-    return parts;
-  }
-
-  flush(): string[] {
-    const rest = this.rest;
-    this.rest = '';
-    return rest.length > 0 ? [rest] : [];
-  }
-}

@@ -2,7 +2,8 @@
  * Deploy, promote and rollback as steps over small ports (a cluster, a registry), so the CLI and the editor run the
  * same sequence and tests can drive it with fakes: resolve → plan → guard → update → watch the rollout.
  */
-import { SlipwayError, cancelledError } from '../errors';
+import { delay } from '../run/cancellation';
+import { SlipwayError } from '../errors';
 import { tryParseImageRef, withDigest, type ImageRef } from './imageRef';
 import type { ClusterTarget, SwarmService, SwarmTask } from './model';
 import { assertConfirmed, planDeploy, planPromote, targetImageFor, type Confirmation, type DeployPlan, type PromotePlan } from './plans';
@@ -64,22 +65,6 @@ export async function startDeploy(port: ClusterPort, plan: DeployPlan, options: 
   return { plan, since: before.updatedAt, targetImage: plan.to.image, warnings, unchanged: false };
 }
 
-/** A wait that removes its abort listener again (a long watch would otherwise pile them up on the signal). */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(cancelledError());
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(cancelledError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 export interface WatchOptions {
   readonly signal?: AbortSignal;
   readonly pollMs?: number;
@@ -97,10 +82,11 @@ export async function watchRollout(port: ClusterPort, serviceName: string, targe
     if (progress.outcome !== 'inProgress') return { progress, service };
     if (Date.now() > deadline) {
       throw new SlipwayError('timeout', `The rollout of ${serviceName} on ${port.cluster.name} did not finish in time (${progress.message})`, {
-        hint: `Swarm keeps going on its own; follow it with \`slipway swarm tasks ${serviceName} --cluster ${port.cluster.name}\``,
+        hint: 'Swarm keeps going on its own',
+        remedies: [{ action: 'showTasks', cluster: port.cluster.name, service: serviceName }],
       });
     }
-    await pause(options.pollMs ?? 500, options.signal);
+    await delay(options.pollMs ?? 500, options.signal);
   }
 }
 

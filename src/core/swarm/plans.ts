@@ -67,7 +67,7 @@ export function planDeploy(cluster: ClusterTarget, service: SwarmService, target
 }
 
 /** Throws `confirmationRequired` unless a production deploy was confirmed by naming its cluster. */
-export function assertConfirmed(plan: DeployPlan, confirmation: Confirmation | undefined, how = 'Re-run with --yes to confirm'): void {
+export function assertConfirmed(plan: DeployPlan, confirmation: Confirmation | undefined, how = `Confirm the deploy by naming the cluster ${plan.cluster.name}`): void {
   if (!plan.requiresConfirmation) return;
   if (confirmation?.cluster === plan.cluster.name) return;
   throw new SlipwayError('confirmationRequired', `Refusing to deploy to production cluster "${plan.cluster.name}" without confirmation (${plan.summary})`, {
@@ -90,7 +90,8 @@ export function planPromote(source: ClusterTarget, sourceService: SwarmService, 
   const digest = sourceService.digest ?? runningDigest;
   if (!digest) {
     throw new SlipwayError('notFound', `Cannot tell which image digest ${sourceService.name} runs on ${source.name} (${sourceService.imageText} is not pinned and no digest is known for it)`, {
-      hint: `Deploy it on ${source.name} with \`slipway deploy ${sourceService.name} VERSION --cluster ${source.name}\` (which pins the digest), then promote`,
+      hint: `Deploy a version of it on ${source.name} first (a deploy pins the digest), then promote`,
+      remedies: [{ action: 'deploy', cluster: source.name, service: sourceService.name }],
     });
   }
   const image: ImageRef = { ...sourceService.image, digest };

@@ -2,6 +2,7 @@
  * Following a rolling update: which tasks run the new version, whether Swarm finished, paused or rolled back, and
  * an end-state sentence that says what Swarm did (with the failing task's error) — for the CLI and progress UI.
  */
+import type { Remedy } from '../remedies';
 import type { SwarmService, SwarmTask } from './model';
 
 export type RolloutOutcome = 'inProgress' | 'completed' | 'paused' | 'rolledBack' | 'rollbackPaused';
@@ -24,6 +25,8 @@ export interface RolloutProgress {
   readonly total: number;
   /** One sentence: "2/3 tasks on 1.1", "update completed", "Swarm rolled back to 1.0 after task … failed: …". */
   readonly message: string;
+  /** What the user can do about a rollout that stopped (a paused update can be rolled back). */
+  readonly remedies: readonly Remedy[];
 }
 
 /** Engine timestamps have up to 9 fractional digits; compare them at full precision (Date keeps only ms). */
@@ -77,7 +80,7 @@ export function describeFailedTask(t: SwarmTask): string {
  * Reads the rollout of `targetImage` on `service`. `since` is the service's UpdatedAt *before* the update was sent:
  * an UpdateStatus that started earlier belongs to an older rollout and is ignored.
  */
-/** `clusterName` makes the rollback command in a paused update's message one that runs as printed. */
+/** `clusterName` lets a paused update offer the rollback of that service on that cluster as a remedy. */
 export function rolloutProgress(service: SwarmService, tasks: readonly SwarmTask[], targetImage: string, since: string, clusterName?: string): RolloutProgress {
   const current = tasks.filter(isCurrent);
   const rows = current.map(
@@ -105,12 +108,14 @@ export function rolloutProgress(service: SwarmService, tasks: readonly SwarmTask
   const target = rows.find((r) => r.onTarget)?.version ?? '';
   let outcome: RolloutOutcome = 'inProgress';
   let message = `${updated}/${total} tasks on ${target || 'the new version'}`;
+  let remedies: Remedy[] = [];
   if (status?.phase === 'completed') {
     outcome = 'completed';
     message = `update completed: ${updated}/${total} tasks running ${service.version}`;
   } else if (status?.phase === 'paused') {
     outcome = 'paused';
-    message = `Swarm paused the update (failure action "pause")${failureText ? ` after ${failureText}` : ''}: ${status.message}. Tasks on the new version: ${updated}/${total}. Roll back with \`slipway rollback ${service.name}${clusterName ? ` --cluster ${clusterName}` : ''}\` or fix and deploy again`;
+    message = `Swarm paused the update (failure action "pause")${failureText ? ` after ${failureText}` : ''}: ${status.message}. Tasks on the new version: ${updated}/${total}. Roll it back, or fix it and deploy again`;
+    if (clusterName) remedies = [{ action: 'rollback', cluster: clusterName, service: service.name }];
   } else if (status?.phase === 'rolledBack') {
     outcome = 'rolledBack';
     message = `Swarm rolled ${service.name} back to ${service.version} (failure action "rollback")${failureText ? ` after ${failureText}` : ''}: ${status.message}`;
@@ -124,7 +129,7 @@ export function rolloutProgress(service: SwarmService, tasks: readonly SwarmTask
     outcome = 'completed';
     message = `${updated}/${total} tasks running ${service.version}`;
   }
-  return { outcome, tasks: rows, updated, total, message };
+  return { outcome, tasks: rows, updated, total, message, remedies };
 }
 
 /** Lines for the tasks whose state or version changed since the last look (per-task progress in the CLI). */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { lastRunOf, type BuildAndTestResult } from '../../app/build';
 import type { BuildResult } from '../../core/build/buildRun';
 import type { IntegrationResult } from '../../core/build/integrationRun';
 import type { PackageResult } from '../../core/build/packageRun';
@@ -14,6 +15,8 @@ export interface BuildServices {
   build(o: RunOptions): Promise<BuildResult>;
   package(o: RunOptions & { version?: string }): Promise<PackageResult>;
   integration(o: RunOptions & { parallel?: number; image?: string; version?: string }): Promise<IntegrationResult>;
+  /** Build, package, then the integration tests with the packaged image; stops at the first that did not pass. */
+  buildAndTest(o: RunOptions & { parallel?: number; onBuild?: (r: BuildResult) => void; onIntegration?: (r: IntegrationResult) => void }): Promise<BuildAndTestResult>;
   /** Removes what runs of dead processes (e.g. a crashed extension host) left on the engine. */
   reap(): Promise<unknown>;
 }
@@ -87,15 +90,8 @@ export function activateBuild(context: vscode.ExtensionContext, services: BuildS
         tests.push(...reporter.reportBuild(folder, r, log));
         return r;
       };
-      const runIntegration = async (image?: string, version?: string): Promise<IntegrationResult> => {
-        const r = await services.integration({
-          workspaceDir,
-          events,
-          signal,
-          ...(parallel !== undefined ? { parallel } : {}),
-          ...(image ? { image } : {}),
-          ...(version ? { version } : {}),
-        });
+      const runIntegration = async (): Promise<IntegrationResult> => {
+        const r = await services.integration({ workspaceDir, events, signal, ...(parallel !== undefined ? { parallel } : {}) });
         tests.push(...reporter.reportIntegration(folder, r));
         return r;
       };
@@ -114,12 +110,17 @@ export function activateBuild(context: vscode.ExtensionContext, services: BuildS
             return { action, exitCode: integration.exitCode, verdict: integration.verdict, tests, integration };
           }
           case 'buildAndTest': {
-            const build = await runBuild();
-            if (build.verdict !== 'passed') return { action, exitCode: build.exitCode, verdict: build.verdict, tests, build };
-            const pkg = await services.package({ workspaceDir, events, signal });
-            if (pkg.verdict !== 'passed') return { action, exitCode: pkg.exitCode, verdict: pkg.verdict, tests, build, package: pkg };
-            const integration = await runIntegration(pkg.image, pkg.version);
-            return { action, exitCode: integration.exitCode, verdict: integration.verdict, tests, build, package: pkg, integration };
+            log = '';
+            const r = await services.buildAndTest({
+              workspaceDir,
+              events,
+              signal,
+              ...(parallel !== undefined ? { parallel } : {}),
+              onBuild: (build) => tests.push(...reporter.reportBuild(folder, build, log)),
+              onIntegration: (integration) => tests.push(...reporter.reportIntegration(folder, integration)),
+            });
+            const last = lastRunOf(r);
+            return { action, exitCode: last.exitCode, verdict: last.verdict, tests, build: r.build, ...(r.package ? { package: r.package } : {}), ...(r.integration ? { integration: r.integration } : {}) };
           }
         }
       } finally {

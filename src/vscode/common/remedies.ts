@@ -28,6 +28,11 @@ const BUTTONS: { readonly [A in Remedy['action']]: (r: Extract<Remedy, { action:
   editClusters: () => ({ title: 'Edit Cluster Settings', command: 'slipway.swarm.editSettings', args: [] }),
   approveProduction: () => ({ title: 'Deploy to Production', command: 'slipway.pipeline.approve', args: [] }),
   rollback: (r) => ({ title: 'Roll Back', command: 'slipway.swarm.rollback', args: [{ cluster: r.cluster, service: r.service }] }),
+  deploy: (r) =>
+    r.service
+      ? { title: 'Deploy Version…', command: 'slipway.swarm.deployVersion', args: [{ cluster: r.cluster, service: r.service }] }
+      : { title: 'Deploy Version…', command: 'slipway.stack.deploy', args: [{ cluster: r.cluster }] },
+  releases: (r) => ({ title: 'Releases…', command: 'slipway.stack.releases', args: [{ cluster: r.cluster }] }),
   showTasks: (r) => ({ title: 'Show Tasks', command: 'slipway.swarm.refresh', args: [{ cluster: r.cluster, service: r.service }] }),
   pipelineRuns: () => ({ title: 'Show Pipeline', command: 'workbench.view.extension.slipway', args: [] }),
 };

@@ -3,8 +3,7 @@
  * states, and the tree built from them. A cluster that fails stays an error item; the others keep refreshing.
  */
 import * as vscode from 'vscode';
-import type { ClusterWatcher } from '../../adapters/docker/clusterWatcher';
-import type { SwarmCluster } from '../../adapters/docker/swarm';
+import type { ClusterWatch, SwarmClient, SwarmConnection } from '../../app/ports';
 import { toSlipwayError, SlipwayError } from '../../core/errors';
 import type { ClusterSnapshot, ClusterState, ClusterTarget } from '../../core/swarm/model';
 import { buildClusterTree, type TreeNodeModel } from '../../core/swarm/tree';
@@ -13,8 +12,8 @@ import type { SwarmServices } from './services';
 
 interface Entry {
   readonly cluster: ClusterTarget;
-  readonly client: SwarmCluster | undefined;
-  readonly watcher: ClusterWatcher | undefined;
+  readonly client: SwarmClient | undefined;
+  readonly watcher: ClusterWatch | undefined;
   state: ClusterState;
 }
 
@@ -38,23 +37,23 @@ export class ClustersModel implements vscode.Disposable {
   setClusters(clusters: readonly ClusterTarget[]): void {
     this.disposeEntries();
     this.entries = clusters.map((cluster) => {
-      let client: SwarmCluster | undefined;
+      let connection: SwarmConnection | undefined;
       let state: ClusterState = { kind: 'loading', cluster };
       try {
-        client = this.services.connect(cluster);
+        connection = this.services.connect(cluster);
       } catch (e) {
         const err = toSlipwayError(e, 'config');
         state = { kind: 'error', cluster, error: { kind: err.kind, message: err.message, hint: err.hint } };
       }
-      const entry: Entry = { cluster, client, watcher: undefined, state };
-      if (client) {
-        const watcher = this.services.watch(client, {
+      const entry: Entry = { cluster, client: connection?.client, watcher: undefined, state };
+      if (connection) {
+        const watcher = connection.watch({
           onState: (s) => {
             entry.state = s;
             this.rebuild();
           },
         });
-        (entry as { watcher: ClusterWatcher | undefined }).watcher = watcher;
+        (entry as { watcher: ClusterWatch | undefined }).watcher = watcher;
         watcher.start();
       }
       return entry;
@@ -68,7 +67,7 @@ export class ClustersModel implements vscode.Disposable {
     await Promise.all(this.entries.filter((e) => cluster === undefined || e.cluster.name === cluster).map((e) => e.watcher?.refresh('manual')));
   }
 
-  client(cluster: string): SwarmCluster {
+  client(cluster: string): SwarmClient {
     const e = this.entries.find((x) => x.cluster.name === cluster);
     if (!e) throw new SlipwayError('notFound', `Unknown cluster "${cluster}"`, { hint: `Known clusters: ${this.entries.map((x) => x.cluster.name).join(', ') || 'none'}` });
     if (!e.client) throw new SlipwayError('config', e.state.kind === 'error' ? e.state.error.message : `Cluster "${cluster}" cannot be reached`);

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClusterConfig } from '../../../src/core/config/model';
 import { newRunId } from '../../../src/core/run/runId';
-import { pushImage, runTestContainer } from '../../../src/adapters/pipeline/cliTools';
+import { pushImage } from '../../../src/adapters/docker/push';
+import { runTestContainer } from '../../../src/adapters/compose/testContainer';
 import { rig } from '../../support/rig';
 
 function docker(host: string, ...args: string[]) {

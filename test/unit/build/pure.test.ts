@@ -8,7 +8,7 @@ import { readinessOf } from '../../../src/core/build/readiness';
 import { imageTag, packageVersion } from '../../../src/core/build/version';
 import { SlipwayError } from '../../../src/core/errors';
 import { formatRunEvent } from '../../../src/core/run/format';
-import { LineSplitter } from '../../../src/core/run/reporter';
+import { LineSplitter } from '../../../src/core/run/lines';
 import { LABEL_RUN } from '../../../src/core/run/runId';
 import { parse } from 'yaml';
 

@@ -42,6 +42,13 @@ class FakeGit implements GitPort {
   async writeFinishState(text: string | undefined) {
     this.state = text;
   }
+  readonly files = new Map<string, string>();
+  async readWorkFile(path: string) {
+    return this.files.get(path);
+  }
+  async writeWorkFile(path: string, text: string) {
+    this.files.set(path, text);
+  }
   /** Commands other than the batched reads. */
   get writes(): string[] {
     return this.calls.filter((c) => !/^(for-each-ref|config -z --get-regexp|status)/.test(c));
@@ -60,10 +67,10 @@ describe('GitFlowEngine (fake git)', () => {
     const git = repo();
     const outcome = await new GitFlowEngine(git).finish('feature', 'x');
     assert.deepEqual(git.writes, [
-      'config --local --remove-section gitflow.branch.feature/x',
       'checkout -q develop',
       'merge -q --no-edit --ff feature/x',
       'branch -d feature/x',
+      'config --local --remove-section gitflow.branch.feature/x',
     ]);
     assert.equal(git.calls.length, 7);
     assert.equal(outcome.currentBranch, 'develop');
@@ -101,7 +108,7 @@ describe('GitFlowEngine (fake git)', () => {
     git.mergeConflicts = true;
     await assert.rejects(new GitFlowEngine(git).finish('feature', 'x', { noFastForward: true }), (e) => SlipwayError.is(e, 'conflict'));
     const state = parseFinishState(git.state!);
-    assert.equal(state.next, 2);
+    assert.equal(state.next, 1);
     assert.deepEqual(state.conflict, { source: 'feature/x', target: 'develop', files: ['README.md'] });
     assert.deepEqual(state.originalRefs, { develop: 'd1', 'feature/x': 'f1' });
     assert.equal(state.originalHead, 'feature/x');

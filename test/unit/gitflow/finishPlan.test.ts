@@ -16,45 +16,44 @@ const feature: FinishFacts = {
 const commands = (facts: FinishFacts, options = {}) => planFinish(facts, options).steps.map((s) => stepArgs(s).join(' '));
 
 describe('finish plans (AVH order and merge modes)', () => {
-  it('a feature one commit ahead fast-forwards, then is deleted with -d; its config goes first (overlapping the merge)', () => {
+  it('a feature one commit ahead fast-forwards, then is deleted with -d; its config goes last, after the branch (as AVH)', () => {
     assert.deepEqual(commands(feature), [
-      'config --local --remove-section gitflow.branch.feature/x',
       'checkout -q develop',
       'merge -q --no-edit --ff feature/x',
       'branch -d feature/x',
+      'config --local --remove-section gitflow.branch.feature/x',
     ]);
   });
 
   it('a feature that cannot fast-forward, or with --no-ff, gets a merge commit', () => {
-    assert.equal(commands({ ...feature, canFastForward: false })[2], 'merge -q --no-edit --no-ff feature/x');
-    assert.equal(commands(feature, { noFastForward: true })[2], 'merge -q --no-edit --no-ff feature/x');
+    assert.equal(commands({ ...feature, canFastForward: false })[1], 'merge -q --no-edit --no-ff feature/x');
+    assert.equal(commands(feature, { noFastForward: true })[1], 'merge -q --no-edit --no-ff feature/x');
   });
 
   it('a feature without commits of its own skips the merge (AVH\'s would be "Already up to date")', () => {
     assert.deepEqual(commands({ ...feature, canFastForward: false, nothingToMerge: true }), [
-      'config --local --remove-section gitflow.branch.feature/x',
       'checkout -q develop',
       'branch -d feature/x',
+      'config --local --remove-section gitflow.branch.feature/x',
     ]);
   });
 
   it('-S squashes and then force-deletes (the commits are not ancestors of develop)', () => {
     const c = commands(feature, { squash: true });
-    assert.equal(c[2], 'merge -q --squash feature/x');
-    assert.equal(c[3], 'branch -D feature/x');
+    assert.equal(c[1], 'merge -q --squash feature/x');
+    assert.equal(c[2], 'branch -D feature/x');
   });
 
   it('-k keeps branch and config; -p pushes develop; a published branch is deleted on the remote first', () => {
     assert.deepEqual(commands(feature, { keep: true }), ['checkout -q develop', 'merge -q --no-edit --ff feature/x']);
     const c = commands({ ...feature, remoteHasBranch: true }, { push: true });
-    assert.deepEqual(c.slice(3, 6), ['push -q origin develop', 'push -q origin --delete feature/x', 'branch -d feature/x']);
+    assert.deepEqual(c.slice(2, 5), ['push -q origin develop', 'push -q origin --delete feature/x', 'branch -d feature/x']);
   });
 
   it('a release merges into master, tags, back-merges the tag into develop, pushes all with -p', () => {
     const release: FinishFacts = { ...feature, type: 'release', name: '1.0', branch: 'release/1.0', canFastForward: false };
     const config = { ...AVH_DEFAULTS, versionTagPrefix: 'v' };
     assert.deepEqual(commands({ ...release, config }, { message: 'Release 1.0', push: true }), [
-      'config --local --remove-section gitflow.branch.release/1.0',
       'checkout -q master',
       'merge -q --no-edit --no-ff release/1.0',
       'tag -a -m Release 1.0 v1.0 master',
@@ -62,6 +61,7 @@ describe('finish plans (AVH order and merge modes)', () => {
       'merge -q --no-edit --no-ff v1.0',
       'push -q origin develop master refs/tags/v1.0',
       'branch -d release/1.0',
+      'config --local --remove-section gitflow.branch.release/1.0',
     ]);
   });
 

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { engineEnv, lineWriter, pushedDigest, registryTag } from '../../../src/adapters/pipeline/cliTools';
+import { engineEnv } from '../../../src/adapters/docker/engineEnv';
+import { pushedDigest, registryTag } from '../../../src/adapters/docker/push';
+import { lineWriter } from '../../../src/core/run/lines';
 
 describe('pipeline CLI tool helpers', () => {
   it('splits streamed chunks into whole lines and flushes the last partial one', () => {

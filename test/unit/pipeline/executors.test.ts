@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import type { SlipwayConfig } from '../../../src/core/config/model';
 import { SlipwayError } from '../../../src/core/errors';
 import { STAGE_IDS, runPipeline, type PipelineMode } from '../../../src/core/pipeline';
-import { createPipelineExecutors } from '../../../src/adapters/pipeline/executors';
-import type { PipelineToolkit } from '../../../src/adapters/pipeline/toolkit';
+import { createPipelineExecutors } from '../../../src/app/pipeline/executors';
+import type { PipelineToolkit } from '../../../src/app/pipeline/toolkit';
 
 const CONFIG: SlipwayConfig = {
   version: 1,

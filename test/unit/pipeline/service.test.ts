@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { SlipwayConfig } from '../../../src/core/config/model';
 import { pipelineViewState, type PipelineRunRecord, type RunHistoryStore } from '../../../src/core/pipeline';
-import { runPipelineFor } from '../../../src/adapters/pipeline/service';
-import type { PipelineToolkit } from '../../../src/adapters/pipeline/toolkit';
+import { runPipelineFor, type PipelineDependencies } from '../../../src/app/pipeline/run';
+import type { PipelineToolkit } from '../../../src/app/pipeline/toolkit';
 
 class MemoryHistory implements RunHistoryStore {
   records: PipelineRunRecord[] = [];
@@ -29,6 +29,10 @@ const CONFIG: SlipwayConfig = {
   pipeline: { mode: 'delivery', stages: ['checkout', 'build', 'deploy-production', 'production-tests'] },
 };
 
+function deps(history: RunHistoryStore, tools: PipelineToolkit): PipelineDependencies {
+  return { toolkit: tools, history: async () => history, loadConfig: async () => CONFIG };
+}
+
 function toolkit(deployed: string[]): PipelineToolkit {
   const unused = async (): Promise<never> => {
     throw new Error('not used');
@@ -53,14 +57,15 @@ describe('pipeline service (run, record, resume)', () => {
   it('pauses in delivery mode, records the run, and the resumed run deploys the digest the paused run built', async () => {
     const history = new MemoryHistory();
     const deployed: string[] = [];
-    const common = { workspaceDir: '/ws', config: CONFIG, history, toolkit: toolkit(deployed), signal: new AbortController().signal };
-    const first = await runPipelineFor({ ...common, runId: 'one' });
+    const dependencies = deps(history, toolkit(deployed));
+    const common = { workspaceDir: '/ws', config: CONFIG, signal: new AbortController().signal };
+    const first = await runPipelineFor(dependencies, { ...common, runId: 'one' });
     assert.equal(first.status, 'paused');
     assert.deepEqual(deployed, []);
     assert.equal(history.records.length, 1);
     assert.equal(history.records[0]!.artifacts.image, `localhost:5000/go-auth@sha256:${'b'.repeat(64)}`);
 
-    const second = await runPipelineFor({ ...common, runId: 'two', from: 'deploy-production' });
+    const second = await runPipelineFor(dependencies, { ...common, runId: 'two', from: 'deploy-production' });
     assert.equal(second.status, 'passed');
     assert.deepEqual(deployed, [`localhost:5000/go-auth@sha256:${'b'.repeat(64)} confirmed=true`]);
     assert.equal(history.records.length, 2);
@@ -77,14 +82,14 @@ describe('pipeline service (run, record, resume)', () => {
 
   it('the view offers approval for a paused run only while nothing runs', async () => {
     const history = new MemoryHistory();
-    await runPipelineFor({ workspaceDir: '/ws', config: CONFIG, history, toolkit: toolkit([]), signal: new AbortController().signal, runId: 'p' });
+    await runPipelineFor(deps(history, toolkit([])), { workspaceDir: '/ws', config: CONFIG, signal: new AbortController().signal, runId: 'p' });
     assert.equal(pipelineViewState({ mode: 'delivery', busy: false, history: history.records }).awaitingApproval, true);
     assert.equal(pipelineViewState({ mode: 'delivery', busy: true, history: history.records }).awaitingApproval, false);
   });
 
   it('the mode flag overrides slipway.yml: deployment runs through production', async () => {
     const deployed: string[] = [];
-    const view = await runPipelineFor({ workspaceDir: '/ws', config: CONFIG, mode: 'deployment', history: new MemoryHistory(), toolkit: toolkit(deployed), signal: new AbortController().signal });
+    const view = await runPipelineFor(deps(new MemoryHistory(), toolkit(deployed)), { workspaceDir: '/ws', config: CONFIG, mode: 'deployment', signal: new AbortController().signal });
     assert.equal(view.status, 'passed');
     assert.equal(deployed.length, 1);
   });

@@ -47,9 +47,11 @@ describe('rollout progress', () => {
     assert.match(p.message, /after task demo\.1 on host-n1 \(1\.1\) ended: failed: task: non-zero exit \(1\)/);
   });
 
-  it('a paused update says the rollback command with --cluster, so it runs as printed', () => {
+  it('a paused update offers the rollback of that service on that cluster as a remedy, not as CLI text', () => {
     const s = snapshot(prodLike, [rawService('s1', 'demo', NEW, { UpdateStatus: { StartedAt: '2026-11-23T10:00:00.600000001Z', State: 'paused', Message: 'update paused' } })], []);
-    assert.match(rolloutProgress(s.services[0]!, s.tasks, NEW, SINCE, 'prod-like').message, /Roll back with `slipway rollback demo --cluster prod-like`/);
+    const p = rolloutProgress(s.services[0]!, s.tasks, NEW, SINCE, 'prod-like');
+    assert.deepEqual(p.remedies, [{ action: 'rollback', cluster: 'prod-like', service: 'demo' }]);
+    assert.doesNotMatch(p.message, /slipway/);
   });
 
   it('compares engine timestamps at nanosecond precision', () => {

@@ -6,10 +6,11 @@ import type { SlipwayConfig } from '../../core/config/model';
 import { SlipwayError, cancelledError } from '../../core/errors';
 import { delay, throwIfAborted } from '../../core/run/cancellation';
 import { RunEvents } from '../../core/run/events';
-import type { BuildAdapters } from '../build/index';
-import { buildWorkspace, packageWorkspace } from '../build/workflows';
-import { lineWriter } from './cliTools';
-import type { LineSink, PipelineToolkit, StagingEnvironment } from './toolkit';
+import { lineWriter, type LineSink } from '../../core/run/lines';
+import { buildWorkspace, packageWorkspace } from '../build';
+import type { PipelinePorts } from '../ports';
+import { deployServiceAndWait, rollbackServiceAndWait } from '../serviceRollout';
+import type { PipelineToolkit, StagingEnvironment } from './toolkit';
 
 /** Forwards a build feature run's events into the pipeline stage's log (its stages become sub-headers). */
 function forward(log: LineSink): RunEvents {
@@ -28,9 +29,36 @@ function sinkOf(log: LineSink): OutputSink & { flush(): void } {
   return { stdout: out.write, stderr: err.write, flush: () => (out.flush(), err.flush()) };
 }
 
-/** The build feature's builder container, image build and compose environments, as pipeline tools. */
-export function buildTools(adapters: BuildAdapters): Pick<PipelineToolkit, 'runBuilder' | 'packageImage' | 'startStaging'> {
+/** The real pipeline tools: the build use cases, the plain-service rollout and the pipeline's ports. */
+export function pipelineToolkit(ports: PipelinePorts): PipelineToolkit {
+  const adapters = ports.build;
   return {
+    describeWorkspace: (dir, signal) => ports.describeWorkspace(dir, signal),
+    pushImage: (o) => ports.pushImage(o),
+    runTestContainer: (o) => ports.runTestContainer(o),
+
+    async deploy(o) {
+      return deployServiceAndWait(ports.connect(o.cluster), ports.registryFor, {
+        service: o.service,
+        image: o.image,
+        confirmed: o.confirmed,
+        signal: o.signal,
+        onWarning: (w) => o.log(`warning: ${w}`, 'stderr'),
+        onMessage: (m) => o.log(m, 'info'),
+        onTasks: (lines) => lines.forEach((l) => o.log(l)),
+      });
+    },
+
+    async rollback(o) {
+      return rollbackServiceAndWait(ports.connect(o.cluster), o.service, { onMessage: (m) => o.log(m, 'info'), onTasks: (lines) => lines.forEach((l) => o.log(l)) });
+    },
+
+    async serviceUrl(o) {
+      const { service } = await ports.connect(o.cluster).serviceState(o.service);
+      const port = service.ports.find((p) => p.published !== undefined);
+      return port ? `http://127.0.0.1:${port.published}` : undefined;
+    },
+
     async runBuilder(o) {
       const config: SlipwayConfig = { ...o.config, ...(o.config.build ? { build: { ...o.config.build, steps: o.steps } } : {}) };
       const r = await buildWorkspace(adapters, { workspaceDir: o.workspaceDir, events: forward(o.log), signal: o.signal, config, runId: `${o.runId}b${o.steps.length}` });

@@ -28,7 +28,7 @@ function need<T>(value: T | undefined, what: string, hint: string): T {
 }
 
 function serviceOf(config: SlipwayConfig): string {
-  return need(config.deploy, 'deploy section', 'Add deploy: { service: NAME, registry: HOST:PORT }').service;
+  return need(need(config.deploy, 'deploy section', 'Add deploy: { service: NAME, registry: HOST:PORT }').service, 'deploy.service', 'Add deploy: { service: NAME } (stack deploys in the pipeline come with deploy.files)');
 }
 
 /** The moving tag of untagged commits: it may hold another commit's image, so it is never deployed by tag. */

@@ -17,10 +17,9 @@ import {
   type StageId,
 } from '../../core/pipeline';
 import { newRunId } from '../../core/run/runId';
-import { loadSlipwayConfig } from '../config';
-import { runHistoryFor } from '../runHistory';
+import type { PipelinePorts } from '../ports';
 import { createPipelineExecutors } from './executors';
-import { createPipelineToolkit } from './defaultToolkit';
+import { pipelineToolkit } from './tools';
 import type { PipelineToolkit } from './toolkit';
 
 export interface PipelineRequest {
@@ -34,24 +33,32 @@ export interface PipelineRequest {
   readonly onEvent?: PipelineListener;
   /** Called once the run id and stages are known, before the first stage runs. */
   readonly onStart?: (info: { runId: string; mode: PipelineMode; stages: readonly StageId[]; selected: readonly StageId[]; branch: string; version: string; commit: string }) => void;
-  /** Replaceable for tests. */
-  readonly toolkit?: PipelineToolkit;
-  readonly history?: RunHistoryStore;
   readonly config?: SlipwayConfig;
   readonly runId?: string;
+}
+
+/** The stage tools and the run history a pipeline runs with: the real ones from the ports, or fakes in unit tests. */
+export interface PipelineDependencies {
+  readonly toolkit: PipelineToolkit;
+  readonly history: (workspaceDir: string) => Promise<RunHistoryStore>;
+  readonly loadConfig: (workspaceDir: string) => Promise<SlipwayConfig>;
+}
+
+export function pipelineDependencies(ports: PipelinePorts): PipelineDependencies {
+  return { toolkit: pipelineToolkit(ports), history: ports.history, loadConfig: ports.build.loadConfig };
 }
 
 /**
  * One pipeline run end to end, for the CLI and the editor alike: read slipway.yml, pick the stages, resume the
  * artifacts a later stage needs, run, record the run in the history, tear down what the run left up.
  */
-export async function runPipelineFor(request: PipelineRequest): Promise<PipelineRunView> {
-  const config = request.config ?? (await loadSlipwayConfig(request.workspaceDir));
+export async function runPipelineFor(deps: PipelineDependencies, request: PipelineRequest): Promise<PipelineRunView> {
+  const config = request.config ?? (await deps.loadConfig(request.workspaceDir));
   const stages = pipelineStages(config.pipeline);
   const { selected } = selectStages(stages, { from: request.from, to: request.to });
   const mode = resolveMode(config.pipeline, request.mode);
-  const toolkit = request.toolkit ?? createPipelineToolkit();
-  const history = request.history ?? (await runHistoryFor(request.workspaceDir));
+  const toolkit = deps.toolkit;
+  const history = await deps.history(request.workspaceDir);
   const ws = await toolkit.describeWorkspace(request.workspaceDir, request.signal);
   const runId = request.runId ?? newRunId();
 

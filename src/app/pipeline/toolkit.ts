@@ -1,8 +1,6 @@
 import type { BuildStep, ClusterConfig, SlipwayConfig } from '../../core/config/model';
-import type { WorkspaceState } from './workspace';
-
-/** How a tool reports progress into the running stage's log. */
-export type LineSink = (line: string, stream?: 'stdout' | 'stderr' | 'info') => void;
+import type { LineSink } from '../../core/run/lines';
+import type { PushedImage, WorkspaceState } from '../ports';
 
 interface Common {
   readonly runId: string;
@@ -19,9 +17,9 @@ export interface StagingEnvironment {
 }
 
 /**
- * What the pipeline stages are made of. Build, package and compose environments come from the build feature; deploy
- * and rollback from the swarm feature; push, workspace and test containers are the pipeline's own. The executors
- * compose these, so the stage logic is tested with fakes and the tools are tested where they live.
+ * What the pipeline stages are made of: the build use cases (builder, image, compose environment), the plain-service
+ * deploy and rollback, and the pipeline's own ports (workspace, push, test containers). The executors compose these,
+ * so the stage logic is tested with fakes (test/unit/pipeline) and the tools where they live.
  */
 export interface PipelineToolkit {
   describeWorkspace(dir: string, signal: AbortSignal): Promise<WorkspaceState>;
@@ -30,7 +28,7 @@ export interface PipelineToolkit {
   /** Builds the service image `NAME:VERSION` from the workspace; returns the local reference. */
   packageImage(options: Common & { workspaceDir: string; config: SlipwayConfig; version: string }): Promise<{ image: string; id?: string }>;
   /** Tags `image` into `registry` and pushes it; returns the pushed reference by digest. */
-  pushImage(options: Common & { image: string; registry: string; version: string }): Promise<{ reference: string; digest: string; tag: string }>;
+  pushImage(options: Common & { image: string; registry: string; version: string }): Promise<PushedImage>;
   /** Brings up the integration compose environment with the packaged image and waits until the app is ready. */
   startStaging(options: Common & { workspaceDir: string; config: SlipwayConfig; image: string; version: string }): Promise<StagingEnvironment>;
   /** Deploys `image` (by digest) as the service on the cluster and waits for the rollout. */

@@ -1,0 +1,244 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { TempRepo } from '../support/gitflowRepo';
+
+const STATE_FILE = join('.git', 'slipway', 'flow-finish.json');
+
+interface Preview {
+  dryRun: boolean;
+  branch: string;
+  tag?: string;
+  steps: { kind: string; description: string; command: string[] }[];
+  conflicts: { source: string; target: string; files: string[] }[];
+  unpredicted: { source: string; target: string }[];
+}
+
+describe('slipway flow beyond AVH (real repositories)', function () {
+  this.timeout(60_000);
+  const repos: TempRepo[] = [];
+  const initialised = () => {
+    const r = TempRepo.create();
+    repos.push(r);
+    const init = r.slipway('flow', 'init', '-d');
+    assert.equal(init.status, 0, init.stderr);
+    return r;
+  };
+  const bare = () => {
+    const r = TempRepo.create({ bare: true });
+    repos.push(r);
+    return r;
+  };
+  afterEach(() => {
+    while (repos.length > 0) repos.pop()!.remove();
+  });
+  const preview = (r: TempRepo, ...args: string[]): Preview => {
+    const res = r.slipway('--json', 'flow', ...args, '--dry-run');
+    assert.equal(res.status, 0, res.stderr);
+    return JSON.parse(res.stdout) as Preview;
+  };
+
+  describe('release/hotfix start bumps the version', () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const withNpmProject = () => {
+      const r = initialised();
+      r.write('package.json', '{\n  "name": "svc",\n  "version": "1.1.0",\n  "private": true\n}\n');
+      r.write('package-lock.json', JSON.stringify({ name: 'svc', version: '1.1.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'svc', version: '1.1.0' } } }, null, 2) + '\n');
+      r.write('CHANGELOG.md', '# Changelog\n\n## [Unreleased]\n\n### Added\n- Version bumps\n\n## [1.1.0] - 2026-01-01\n- Before\n');
+      r.git('add', '-A');
+      r.git('commit', '-q', '-m', 'npm project');
+      return r;
+    };
+
+    it('sets package.json (and its lock file) and cuts CHANGELOG.md in one commit on the new branch; develop is untouched', () => {
+      const r = withNpmProject();
+      const develop = r.sha('develop');
+      const res = r.slipway('flow', 'release', 'start', '1.2.0');
+      assert.equal(res.status, 0, res.stderr);
+      assert.match(res.stdout, /The version is 1\.2\.0 in package\.json, package-lock\.json/);
+      assert.equal(r.sha('develop'), develop);
+      assert.equal(r.git('rev-parse', 'release/1.2.0~1').trim(), develop, 'exactly one commit on the release branch');
+      assert.equal(r.git('log', '-1', '--format=%s', 'release/1.2.0').trim(), 'Bump version to 1.2.0');
+      assert.deepEqual(r.git('diff', '--name-only', 'develop', 'release/1.2.0').trim().split('\n'), ['CHANGELOG.md', 'package-lock.json', 'package.json']);
+      assert.equal(JSON.parse(r.git('show', 'release/1.2.0:package.json')).version, '1.2.0');
+      const lock = JSON.parse(r.git('show', 'release/1.2.0:package-lock.json'));
+      assert.deepEqual([lock.version, lock.packages[''].version], ['1.2.0', '1.2.0']);
+      assert.equal(
+        r.git('show', 'release/1.2.0:CHANGELOG.md'),
+        `# Changelog\n\n## [Unreleased]\n\n## [1.2.0] - ${today}\n\n### Added\n- Version bumps\n\n## [1.1.0] - 2026-01-01\n- Before\n`,
+      );
+      assert.equal(r.git('status', '--porcelain'), '');
+      const finish = r.slipway('flow', 'release', 'finish', '-m', 'r');
+      assert.equal(finish.status, 0, finish.stderr);
+      assert.equal(JSON.parse(r.git('show', 'master:package.json')).version, '1.2.0');
+      assert.equal(JSON.parse(r.git('show', 'develop:package.json')).version, '1.2.0');
+    });
+
+    it('bumps the files listed in gitflow.slipway.versionfiles; an empty Unreleased lists the commits since the last version tag', () => {
+      const r = initialised();
+      r.git('config', 'gitflow.slipway.versionfiles', 'VERSION pyproject.toml charts/app/Chart.yaml');
+      r.write('VERSION', '1.0.0\n');
+      r.write('pyproject.toml', '[project]\nname = "svc"\nversion = "1.0.0"\n');
+      mkdirSync(join(r.dir, 'charts', 'app'), { recursive: true });
+      r.write('charts/app/Chart.yaml', 'apiVersion: v2\nname: app\nversion: 1.0.0\nappVersion: "1.0.0"\n');
+      r.write('CHANGELOG.md', '# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2026-01-01\n- First\n');
+      r.git('add', '-A');
+      r.git('commit', '-q', '-m', 'Version 1.0.0');
+      r.git('checkout', '-q', 'master');
+      r.git('merge', '-q', '--ff-only', 'develop');
+      r.git('tag', '1.0.0');
+      r.commit('login.txt', 'fixed\n', 'Fix the login');
+      r.commit('docs.txt', 'doc\n', 'Explain the fix');
+      const res = r.slipway('flow', 'hotfix', 'start', '1.0.1');
+      assert.equal(res.status, 0, res.stderr);
+      assert.equal(r.git('show', 'hotfix/1.0.1:VERSION'), '1.0.1\n');
+      assert.match(r.git('show', 'hotfix/1.0.1:pyproject.toml'), /^version = "1\.0\.1"$/m);
+      assert.equal(r.git('show', 'hotfix/1.0.1:charts/app/Chart.yaml'), 'apiVersion: v2\nname: app\nversion: 1.0.1\nappVersion: "1.0.0"\n');
+      assert.equal(
+        r.git('show', 'hotfix/1.0.1:CHANGELOG.md'),
+        `# Changelog\n\n## [Unreleased]\n\n## [1.0.1] - ${today}\n\n### Changed\n- Fix the login\n- Explain the fix\n\n## [1.0.0] - 2026-01-01\n- First\n`,
+      );
+    });
+
+    it('--no-bump skips both; a name that is not a version number is left out with a warning', () => {
+      const r = withNpmProject();
+      const develop = r.sha('develop');
+      assert.equal(r.slipway('flow', 'release', 'start', '1.2.0', '--no-bump').status, 0);
+      assert.equal(r.sha('release/1.2.0'), develop);
+      r.git('checkout', '-q', 'develop');
+      r.git('branch', '-q', '-D', 'release/1.2.0');
+      const named = r.slipway('flow', 'release', 'start', 'spring');
+      assert.equal(named.status, 0, named.stderr);
+      assert.match(named.stderr, /'spring' is not a version number/);
+      assert.equal(r.sha('release/spring'), develop);
+    });
+
+    it('a version file Slipway cannot read stops the start before anything changes', () => {
+      const r = initialised();
+      r.write('package.json', '{ "name": "broken", ');
+      r.git('add', '-A');
+      r.git('commit', '-q', '-m', 'broken');
+      const before = r.fullState();
+      const res = r.slipway('flow', 'release', 'start', '2.0.0');
+      assert.equal(res.status, 1);
+      assert.match(res.stderr, /package\.json is not valid JSON/);
+      assert.equal(r.fullState(), before);
+    });
+  });
+
+  describe('-p against a real bare remote', () => {
+    for (const type of ['release', 'hotfix'] as const) {
+      it(`${type} finish -p pushes master, develop and the tag, and deletes the published branch there (as AVH)`, () => {
+        const remote = bare();
+        const r = initialised();
+        r.git('remote', 'add', 'origin', remote.dir);
+        r.git('push', '-q', 'origin', 'master', 'develop');
+        assert.equal(r.slipway('flow', type, 'start', '2.0').status, 0);
+        r.commit(`${type}.txt`, 'x\n');
+        assert.equal(r.slipway('flow', type, 'publish').status, 0);
+        assert.equal(remote.hasBranch(`${type}/2.0`), true);
+        const res = r.slipway('flow', type, 'finish', '-p', '-m', 'v2');
+        assert.equal(res.status, 0, res.stderr);
+        assert.equal(remote.sha('master'), r.sha('master'));
+        assert.equal(remote.sha('develop'), r.sha('develop'));
+        assert.deepEqual(remote.tags(), ['2.0']);
+        assert.equal(remote.sha('2.0^{commit}'), r.sha('master'));
+        assert.equal(remote.hasBranch(`${type}/2.0`), false);
+        // A second clone tracks what was pushed.
+        const other = TempRepo.clone(remote);
+        repos.push(other);
+        assert.equal(other.git('log', '-1', '--format=%s', 'origin/develop').trim(), r.git('log', '-1', '--format=%s', 'develop').trim());
+      });
+    }
+
+    it('publish and track move a feature between two clones of one bare remote', () => {
+      const remote = bare();
+      const a = initialised();
+      a.git('remote', 'add', 'origin', remote.dir);
+      a.git('push', '-q', 'origin', 'master', 'develop');
+      a.slipway('flow', 'feature', 'start', 'shared');
+      a.commit('shared.txt', 'from a\n');
+      assert.equal(a.slipway('flow', 'feature', 'publish', 'shared').status, 0);
+      const b = TempRepo.clone(remote);
+      repos.push(b);
+      assert.equal(b.slipway('flow', 'init', '-d').status, 0);
+      const tracked = b.slipway('flow', 'feature', 'track', 'shared');
+      assert.equal(tracked.status, 0, tracked.stderr);
+      assert.equal(b.currentBranch(), 'feature/shared');
+      assert.equal(b.sha('feature/shared'), a.sha('feature/shared'));
+      assert.equal(b.git('rev-parse', '--abbrev-ref', 'feature/shared@{upstream}').trim(), 'origin/feature/shared');
+    });
+  });
+
+  describe('finish --dry-run', () => {
+    it('predicts the conflict of a feature finish, changes nothing, and the real finish stops on exactly those files', () => {
+      const r = initialised();
+      r.slipway('flow', 'feature', 'start', 'clash');
+      r.commit('README.md', 'feature version\n');
+      r.commit('other.txt', 'feature other\n');
+      r.git('checkout', '-q', 'develop');
+      r.commit('README.md', 'develop version\n');
+      r.commit('other.txt', 'develop other\n');
+      r.git('checkout', '-q', 'feature/clash');
+      const before = r.fullState();
+      const p = preview(r, 'feature', 'finish', 'clash');
+      assert.equal(p.dryRun, true);
+      assert.deepEqual(p.conflicts, [{ source: 'feature/clash', target: 'develop', files: ['README.md', 'other.txt'] }]);
+      assert.deepEqual(
+        p.steps.map((s) => s.kind),
+        ['checkout', 'merge', 'deleteBranch', 'removeBranchConfig'],
+      );
+      assert.deepEqual(p.steps[1]!.command, ['merge', '-q', '--no-edit', '--no-ff', 'feature/clash']);
+      assert.equal(r.fullState(), before, 'the dry run changed the repository');
+      assert.equal(existsSync(join(r.dir, STATE_FILE)), false);
+      const human = r.slipway('flow', 'feature', 'finish', 'clash', '--dry-run');
+      assert.equal(human.status, 0, human.stderr);
+      assert.match(human.stdout, /Conflicts merging 'feature\/clash' into 'develop': README\.md, other\.txt/);
+      const real = r.slipway('flow', 'feature', 'finish', 'clash');
+      assert.equal(real.status, 3, real.stderr);
+      assert.match(real.stderr, /conflicts in 2 files: README\.md, other\.txt/);
+    });
+
+    it('chains the merges of a release: the back-merge conflict is predicted after the merge into master and the tag', () => {
+      const r = initialised();
+      r.git('remote', 'add', 'origin', bare().dir);
+      r.slipway('flow', 'release', 'start', '3.0');
+      r.commit('README.md', 'release text\n');
+      r.git('checkout', '-q', 'develop');
+      r.commit('README.md', 'develop text\n');
+      r.git('checkout', '-q', 'release/3.0');
+      const before = r.fullState();
+      const p = preview(r, 'release', 'finish', '-m', 'r3', '-p');
+      assert.equal(p.tag, '3.0');
+      assert.deepEqual(
+        p.steps.map((s) => s.description),
+        ['check out master', 'merge release/3.0 into master (no-ff)', 'tag 3.0', 'check out develop', 'merge 3.0 into develop (no-ff)', 'push develop, master, refs/tags/3.0 to origin', 'delete release/3.0', 'forget the base of release/3.0'],
+      );
+      assert.deepEqual(p.conflicts, [{ source: '3.0', target: 'develop', files: ['README.md'] }]);
+      assert.equal(r.fullState(), before);
+    });
+
+    it('predicts no conflicts for a clean release, and the real finish then goes through', () => {
+      const r = initialised();
+      r.slipway('flow', 'release', 'start', '1.0');
+      r.commit('release.txt', 'r\n');
+      r.git('checkout', '-q', 'develop');
+      r.commit('develop.txt', 'd\n');
+      r.git('checkout', '-q', 'release/1.0');
+      const p = preview(r, 'release', 'finish', '-m', 'one');
+      assert.deepEqual(p.conflicts, []);
+      assert.deepEqual(p.unpredicted, []);
+      const real = r.slipway('flow', 'release', 'finish', '-m', 'one');
+      assert.equal(real.status, 0, real.stderr);
+    });
+
+    it('refuses what the finish would refuse (a dirty tree), exit 1', () => {
+      const r = initialised();
+      r.slipway('flow', 'feature', 'start', 'x');
+      r.write('README.md', 'dirty\n');
+      const res = r.slipway('flow', 'feature', 'finish', 'x', '--dry-run');
+      assert.equal(res.status, 1);
+      assert.match(res.stderr, /working tree has unstaged changes/);
+    });
+  });
+});
