@@ -16,6 +16,8 @@ const SELECTORS = {
   toast: '.notifications-toasts .notification-toast',
   // The Problems panel.
   problems: '.markers-panel',
+  // The Welcome page showing a walkthrough.
+  walkthrough: '.gettingStartedContainer',
 };
 
 async function act(page, a) {

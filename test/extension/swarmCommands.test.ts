@@ -3,19 +3,11 @@ import { rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { findNode } from './support/tree';
 import type { TreeNodeModel } from '../../src/core/swarm/tree';
 import { setUpSwarmFixture, type SwarmFixture } from '../integration/swarmFixture';
 import { dockerOk, waitFor } from '../support/rig';
 import { workbench } from './support/workbench';
-
-function find(nodes: readonly TreeNodeModel[], pred: (n: TreeNodeModel) => boolean): TreeNodeModel | undefined {
-  for (const n of nodes) {
-    if (pred(n)) return n;
-    const hit = find(n.children, pred);
-    if (hit) return hit;
-  }
-  return undefined;
-}
 
 /**
  * The Swarm Clusters commands swarm.test.ts and production.test.ts do not run, each on the tree item a user
@@ -26,7 +18,7 @@ describe('Swarm Clusters: every command on its tree item', function () {
   let fx: SwarmFixture;
   let name: string;
   const tree = async () => (await vscode.commands.executeCommand<TreeNodeModel[]>('slipway.swarm.refresh'))!;
-  const serviceItem = async () => find(await tree(), (n) => n.kind === 'service' && n.cluster === 'prod-like' && n.label === name)!;
+  const serviceItem = async () => findNode(await tree(), (n) => n.kind === 'service' && n.cluster === 'prod-like' && n.label === name)!;
 
   before(async function () {
     this.timeout(300_000);
@@ -59,7 +51,7 @@ describe('Swarm Clusters: every command on its tree item', function () {
   });
 
   it('Add Node Label… (typed key=value) and Remove Node Label (picked) change the node', async () => {
-    const node = find(await tree(), (n) => n.kind === 'node' && n.cluster === 'prod-like')!;
+    const node = findNode(await tree(), (n) => n.kind === 'node' && n.cluster === 'prod-like')!;
     assert.ok(node?.nodeId, 'no node under prod-like');
     const label = `slipway-test-${process.pid}`;
     const adding = vscode.commands.executeCommand('slipway.swarm.addNodeLabel', node);
@@ -70,7 +62,7 @@ describe('Swarm Clusters: every command on its tree item', function () {
     const labels = async () => JSON.parse(await dockerOk(fx.hostOf('prod-like'), ['node', 'inspect', node.nodeId!, '--format', '{{json .Spec.Labels}}'])) as Record<string, string>;
     assert.equal((await labels())[label], 'yes');
 
-    const withLabel = find(await tree(), (n) => n.kind === 'node' && n.nodeId === node.nodeId)!;
+    const withLabel = findNode(await tree(), (n) => n.kind === 'node' && n.nodeId === node.nodeId)!;
     assert.match(withLabel.contextValue, /\bhasLabels\b/);
     const removing = vscode.commands.executeCommand('slipway.swarm.removeNodeLabel', withLabel);
     await workbench.waitVisible('input');
@@ -85,7 +77,7 @@ describe('Swarm Clusters: every command on its tree item', function () {
     const config = vscode.workspace.getConfiguration('slipway');
     await config.update('clusters', [{ name: 'late', role: 'test', host: `unix://${sock}` }], vscode.ConfigurationTarget.Workspace);
     try {
-      const error = await waitFor(async () => find(await tree(), (n) => n.cluster === 'late' && n.kind === 'clusterError'), { timeoutMs: 15_000, what: 'late as an error item' });
+      const error = await waitFor(async () => findNode(await tree(), (n) => n.cluster === 'late' && n.kind === 'clusterError'), { timeoutMs: 15_000, what: 'late as an error item' });
       assert.equal(error.contextValue, 'clusterError');
       // The engine "comes back": the socket now leads to the prod-like engine.
       symlinkSync(fx.hostOf('prod-like').slice('unix://'.length), sock);

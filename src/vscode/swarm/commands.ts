@@ -260,10 +260,16 @@ export function registerSwarmCommands(context: vscode.ExtensionContext, model: C
     channel.show(true);
     // Follows live; the engine sends the tasks' lines task by task, so they are reordered by time, each with its task.
     const stream = await model.client(cluster).logs(service.name, { follow: true, tail: 200, timestamps: true, details: true, signal: abort.signal });
+    // A task's name is remembered once seen: the tree may drop the task (service removed) while its lines still show.
+    const names = new Map<string, string>();
     const taskName = (taskId: string): string => {
+      const known = names.get(taskId);
+      if (known) return known;
       const task = model.snapshot(cluster)?.tasks.find((t) => t.id === taskId);
       if (!task) return taskId ? `${service.name}.${taskId.slice(0, 12)}` : service.name;
-      return task.slot !== undefined ? `${service.name}.${task.slot}` : `${service.name}.${task.nodeHostname || task.nodeId.slice(0, 12)}`;
+      const name = task.slot !== undefined ? `${service.name}.${task.slot}` : `${service.name}.${task.nodeHostname || task.nodeId.slice(0, 12)}`;
+      names.set(taskId, name);
+      return name;
     };
     const buffer = new LogReorderBuffer();
     const shown: string[] = [];

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * by calling the command with a "yes" argument. Needs the code-server route ($SLIPWAY_UI_DRIVER); elsewhere it
  * throws, so such a test fails visibly instead of passing without the UI.
  */
-export type UiPart = 'input' | 'inputTitle' | 'inputPrompt' | 'dialog' | 'toast' | 'problems';
+export type UiPart = 'input' | 'inputTitle' | 'inputPrompt' | 'dialog' | 'toast' | 'problems' | 'walkthrough';
 type UiAction =
   | { action: 'waitVisible' | 'waitHidden' | 'isVisible' | 'text' | 'buttons'; what: UiPart; timeoutMs?: number }
   | { action: 'type'; text: string }
