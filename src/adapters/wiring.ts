@@ -8,17 +8,17 @@ import { resolve } from 'node:path';
 import type { BuildPorts, PipelinePorts } from '../app/ports';
 import type { GitVersionPort } from '../core/build/ports';
 import { ComposeEnvironments } from './compose/environment';
-import { runTestContainer } from './compose/testContainer';
 import { loadSlipwayConfig } from './config';
 import { DockerBuilder } from './docker/containers';
 import { defaultEndpoint, dockerClient, engineError } from './docker/endpoint';
 import { DockerImageBuilder } from './docker/images';
 import { reapOrphans } from './docker/janitor';
 import { pushImage } from './docker/push';
-import { SwarmCluster } from './docker/swarm';
+import { SwarmCluster, clusterEndpoint } from './docker/swarm';
+import { engineEnv } from './docker/engineEnv';
 import { registryLookup } from './docker/swarmClusters';
 import { freePortAllocator } from './net/freePorts';
-import { describeWorkspace } from './pipeline/workspace';
+import { describeWorkspace } from './git/workspace';
 import { tagsOnHead } from './git/queries';
 import { runHistoryFor } from './runHistory';
 
@@ -56,7 +56,10 @@ export function createPipelinePorts(env: NodeJS.ProcessEnv = process.env, build:
     describeWorkspace: (dir, signal) => describeWorkspace(dir, signal),
     history: runHistoryFor,
     pushImage: (o) => pushImage({ ...o, env }),
-    runTestContainer: (o) => runTestContainer({ ...o, env }),
+    composeOn: (cluster) => {
+      const endpoint = clusterEndpoint(cluster, env);
+      return new ComposeEnvironments(dockerClient(endpoint), endpoint, engineEnv(cluster, env));
+    },
     connect: (cluster) => SwarmCluster.connect(cluster, env),
     registryFor: registryLookup(),
   };

@@ -52,20 +52,6 @@ export interface PushedImage {
   readonly tag: string;
 }
 
-/** A test service of a compose file, run against what a cluster serves (readiness and production tests). */
-export interface TestContainerRequest {
-  readonly runId: string;
-  readonly workspaceDir: string;
-  readonly cluster: ClusterConfig;
-  readonly compose: string;
-  readonly test: string;
-  readonly image: string;
-  readonly version: string;
-  readonly targetUrl?: string;
-  readonly signal: AbortSignal;
-  readonly log: LineSink;
-}
-
 /** What the pipeline needs beyond the build ports: git, the registry push, test containers, the clusters. */
 export interface PipelinePorts {
   readonly build: BuildPorts;
@@ -73,11 +59,8 @@ export interface PipelinePorts {
   history(workspaceDir: string): Promise<RunHistoryStore>;
   /** Tags `image` into `registry` as VERSION and pushes it; returns the pushed reference by digest. */
   pushImage(options: { image: string; registry: string; version: string; signal: AbortSignal; log: LineSink }): Promise<PushedImage>;
-  /**
-   * Runs a compose test service against the cluster's engine with TARGET_URL set; removes what it created; throws
-   * SlipwayError('testFailed') on a non-zero exit.
-   */
-  runTestContainer(options: TestContainerRequest): Promise<void>;
+  /** Compose environments on a cluster's engine (readiness and production tests run there). */
+  composeOn(cluster: ClusterConfig): ComposePort;
   connect(cluster: ClusterTarget): ClusterPort;
   readonly registryFor: RegistryLookup;
 }

@@ -126,6 +126,84 @@ describe('slipway flow beyond AVH (real repositories)', function () {
     });
   });
 
+  describe('update', () => {
+    /** feature/long with commits of its own; develop moved on since. `clash` makes both change README.md. */
+    const diverged = (clash = false) => {
+      const r = initialised();
+      r.slipway('flow', 'feature', 'start', 'long');
+      r.commit('feature.txt', 'feature\n', 'Feature work');
+      if (clash) r.commit('README.md', 'feature readme\n', 'Feature readme');
+      r.git('checkout', '-q', 'develop');
+      r.commit('develop.txt', 'develop\n', 'Develop work');
+      if (clash) r.commit('README.md', 'develop readme\n', 'Develop readme');
+      return r;
+    };
+
+    it('merges the base into the branch (checking it out), leaving the base alone', () => {
+      const r = diverged();
+      const develop = r.sha('develop');
+      const res = r.slipway('flow', 'feature', 'update', 'long');
+      assert.equal(res.status, 0, res.stderr);
+      assert.equal(r.currentBranch(), 'feature/long');
+      assert.equal(r.sha('develop'), develop);
+      assert.equal(r.parents('feature/long'), 2);
+      assert.equal(r.git('merge-base', '--is-ancestor', 'develop', 'feature/long'), '');
+      assert.match(res.stdout, /'develop' was merged into 'feature\/long'/);
+      const again = r.slipway('flow', 'feature', 'update');
+      assert.equal(again.status, 0, again.stderr);
+      assert.match(again.stdout, /already has every commit of 'develop'/);
+    });
+
+    it('fast-forwards a branch without commits of its own, and --rebase replays the commits on the base', () => {
+      const r = initialised();
+      r.slipway('flow', 'feature', 'start', 'empty');
+      r.git('checkout', '-q', 'develop');
+      r.commit('d.txt', 'd\n');
+      assert.equal(r.slipway('flow', 'feature', 'update', 'empty').status, 0);
+      assert.equal(r.sha('feature/empty'), r.sha('develop'));
+
+      const d = diverged();
+      const res = d.slipway('flow', 'feature', 'update', 'long', '--rebase');
+      assert.equal(res.status, 0, res.stderr);
+      assert.equal(d.git('rev-parse', 'feature/long~1').trim(), d.sha('develop'));
+      assert.equal(d.parents('feature/long'), 1);
+      assert.equal(d.git('log', '-1', '--format=%s', 'feature/long').trim(), 'Feature work');
+    });
+
+    for (const rebase of [false, true]) {
+      const how = rebase ? 'a rebase' : 'a merge';
+      it(`${how} that conflicts exits 3; --abort puts everything back; resolved, --continue completes it`, () => {
+        const r = diverged(true);
+        r.git('checkout', '-q', 'feature/long');
+        const before = r.fullState();
+        const flags = rebase ? ['--rebase'] : [];
+        const stopped = r.slipway('flow', 'feature', 'update', ...flags);
+        assert.equal(stopped.status, 3, stopped.stderr);
+        assert.match(stopped.stderr, /conflicts in 1 file: README\.md/);
+        assert.equal(existsSync(join(r.dir, STATE_FILE)), true);
+        const busy = r.slipway('flow', 'feature', 'finish', 'long');
+        assert.equal(busy.status, 1);
+        assert.match(busy.stderr, /The update of 'feature\/long' is still in progress/);
+        const abort = r.slipway('flow', 'feature', 'update', '--abort');
+        assert.equal(abort.status, 0, abort.stderr);
+        assert.equal(r.fullState(), before);
+        assert.equal(existsSync(join(r.dir, STATE_FILE)), false);
+
+        assert.equal(r.slipway('flow', 'feature', 'update', ...flags).status, 3);
+        r.write('README.md', 'both\n');
+        r.git('add', 'README.md');
+        const done = r.slipway('flow', rebase ? 'finish' : 'feature', ...(rebase ? ['--continue'] : ['update', '--continue']));
+        assert.equal(done.status, 0, done.stderr);
+        assert.equal(r.currentBranch(), 'feature/long');
+        assert.equal(r.git('show', 'feature/long:README.md'), 'both\n');
+        assert.equal(r.git('merge-base', '--is-ancestor', 'develop', 'feature/long'), '');
+        assert.equal(r.parents('feature/long'), rebase ? 1 : 2);
+        assert.equal(existsSync(join(r.dir, STATE_FILE)), false);
+        assert.equal(existsSync(join(r.dir, '.git', 'rebase-merge')), false);
+      });
+    }
+  });
+
   describe('-p against a real bare remote', () => {
     for (const type of ['release', 'hotfix'] as const) {
       it(`${type} finish -p pushes master, develop and the tag, and deletes the published branch there (as AVH)`, () => {

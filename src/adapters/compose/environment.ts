@@ -130,7 +130,7 @@ export class ComposeEnvironments implements ComposePort {
 
   async runService(env: ComposeEnvironment, service: string, sink: OutputSink, timeoutMs: number, signal?: AbortSignal): Promise<{ exitCode: number }> {
     try {
-      const r = await this.exec(env, ['run', '-T', service], { sink, timeoutMs, ...(signal ? { signal } : {}) });
+      const r = await this.exec(env, ['run', '-T', ...(env.noDeps ? ['--no-deps'] : []), service], { sink, timeoutMs, ...(signal ? { signal } : {}) });
       // A dependency that could not start (e.g. its host port is taken) is compose's failure, not the test's.
       if (r.code !== 0 && explainComposeFailure(r.stderr)) throw this.failure('run', r);
       return { exitCode: r.code };

@@ -1,10 +1,8 @@
-import { composeVersion, labelOverride, parseComposeModel, readinessService } from '../../core/build/composeModel';
-import { composeProjectName, runLabels } from '../../core/build/labels';
-import type { ComposeEnvironment, OutputSink } from '../../core/build/ports';
-import { probeHost, readinessOf } from '../../core/build/readiness';
+import { environmentOf, loadEnvironmentTemplate, runTestService, startEnvironment, stopEnvironment, type EnvironmentIo } from '../../core/build/environment';
+import { composeProjectName } from '../../core/build/labels';
+import type { OutputSink } from '../../core/build/ports';
 import type { SlipwayConfig } from '../../core/config/model';
 import { SlipwayError, cancelledError } from '../../core/errors';
-import { delay, throwIfAborted } from '../../core/run/cancellation';
 import { RunEvents } from '../../core/run/events';
 import { lineWriter, type LineSink } from '../../core/run/lines';
 import { buildWorkspace, packageWorkspace } from '../build';
@@ -29,13 +27,15 @@ function sinkOf(log: LineSink): OutputSink & { flush(): void } {
   return { stdout: out.write, stderr: err.write, flush: () => (out.flush(), err.flush()) };
 }
 
+/** How long a readiness or production test may run on a cluster. */
+const CLUSTER_TEST_TIMEOUT_S = 600;
+
 /** The real pipeline tools: the build use cases, the plain-service rollout and the pipeline's ports. */
 export function pipelineToolkit(ports: PipelinePorts): PipelineToolkit {
   const adapters = ports.build;
   return {
     describeWorkspace: (dir, signal) => ports.describeWorkspace(dir, signal),
     pushImage: (o) => ports.pushImage(o),
-    runTestContainer: (o) => ports.runTestContainer(o),
 
     async deploy(o) {
       return deployServiceAndWait(ports.connect(o.cluster), ports.registryFor, {
@@ -82,77 +82,72 @@ export function pipelineToolkit(ports: PipelinePorts): PipelineToolkit {
      */
     async startStaging(o): Promise<StagingEnvironment> {
       const integration = o.config.integration;
-      if (!integration) throw new SlipwayError('config', 'slipway.yml has no integration section', { hint: 'Add integration: { compose: FILE, test: SERVICE }' });
-      const composeFile = adapters.resolvePath(o.workspaceDir, integration.compose);
-      let text: string;
-      try {
-        text = await adapters.files.readText(composeFile);
-      } catch (e) {
-        throw new SlipwayError('config', `Cannot read the compose file ${integration.compose}: ${(e as Error).message}`, { hint: 'Check integration.compose in slipway.yml', cause: e });
-      }
-      const model = parseComposeModel(text, integration.compose);
-      const app = readinessService(model, integration.test, integration.app, integration.compose);
-      const ports = await adapters.portAllocator.freePorts(model.portVariables.length);
-      const labels = runLabels(o.runId, o.workspaceDir, 'integration', adapters.owner);
-      const env: ComposeEnvironment = {
+      if (!integration) throw new SlipwayError('config', 'slipway.yml has no integration section', { hint: 'Add integration: { compose: FILE, test: SERVICE }', remedies: [{ action: 'openConfig' }] });
+      const template = await loadEnvironmentTemplate({ ...integration, section: 'integration' }, { workspaceDir: o.workspaceDir, files: adapters.files, resolvePath: adapters.resolvePath });
+      const ports = await adapters.portAllocator.freePorts(template.model.portVariables.length);
+      const env = environmentOf(template, {
         projectName: composeProjectName(`${o.runId}staging`, 1),
+        runId: o.runId,
         workspaceDir: o.workspaceDir,
-        composeFile,
-        env: { SLIPWAY_IMAGE: o.image, SLIPWAY_VERSION: o.version, ...Object.fromEntries(model.portVariables.map((v, i) => [v, String(ports[i])])) },
-        labels,
-        labelOverride: labelOverride(model, labels, composeVersion(text) ?? '3.8'),
-      };
+        kind: 'staging',
+        owner: adapters.owner,
+        env: { SLIPWAY_IMAGE: o.image, SLIPWAY_VERSION: o.version, ...Object.fromEntries(template.model.portVariables.map((v, i) => [v, String(ports[i])])) },
+      });
+      const io = (log: LineSink, signal?: AbortSignal): EnvironmentIo => ({ compose: adapters.compose, info: (t) => log(t, 'info'), sink: () => sinkOf(log), ...(signal ? { signal } : {}) });
       let down: Promise<void> | undefined;
       const staging: StagingEnvironment = {
         async runTests({ signal, log }) {
-          log(`running ${integration.test}`, 'info');
-          const sink = sinkOf(log);
-          const r = await adapters.compose.runService(env, integration.test, sink, integration.testTimeoutSeconds * 1000, signal).finally(() => sink.flush());
-          if (r.exitCode !== 0) {
-            throw new SlipwayError('testFailed', `${integration.test} exited with code ${r.exitCode}`, { hint: 'See the stage log for the test output', details: { exitCode: r.exitCode } });
+          const exitCode = await runTestService(template, env, io(log, signal), sinkOf(log));
+          if (exitCode !== 0) {
+            throw new SlipwayError('testFailed', `${integration.test} exited with code ${exitCode}`, { hint: 'See the stage log for the test output', details: { exitCode } });
           }
         },
         down(log = o.log) {
-          down ??= (async () => {
-            log(`tearing down ${env.projectName}`, 'info');
-            const sink = sinkOf(log);
-            await adapters.compose.down(env, sink);
-            sink.flush();
-          })();
+          down ??= stopEnvironment(env, io(log));
           return down;
         },
       };
       try {
         o.log(`project ${env.projectName}, image ${o.image}`, 'info');
-        const services = app ? [app] : model.dependsOn[integration.test] ?? [];
-        const sink = sinkOf(o.log);
-        if (services.length > 0) await adapters.compose.up(env, services, sink, o.signal).finally(() => sink.flush());
-        if (app) await waitReady(app, integration.readyTimeoutSeconds * 1000);
+        await startEnvironment(template, env, io(o.log, o.signal));
         return staging;
       } catch (e) {
         await staging.down();
         throw e;
       }
+    },
 
-      async function waitReady(service: string, timeoutMs: number): Promise<void> {
-        const deadline = Date.now() + timeoutMs;
-        let last = '';
-        for (;;) {
-          throwIfAborted(o.signal, 'Waiting for staging');
-          const v = readinessOf(service, await adapters.compose.serviceState(env, service));
-          if (v.state === 'ready') return o.log(v.how, 'info');
-          if (v.state === 'failed') throw new SlipwayError('testFailed', v.why, { hint: `Look at the log of ${service} above` });
-          if (v.checkPorts) {
-            const answers = await Promise.all(v.checkPorts.map((p) => adapters.compose.portAnswers(probeHost(p.host), p.port)));
-            if (answers.every(Boolean)) return o.log(`${service} answers on port ${v.checkPorts.map((p) => p.port).join(', ')}`, 'info');
-          }
-          if (v.why !== last) o.log(`waiting: ${v.why}`, 'info');
-          last = v.why;
-          if (Date.now() >= deadline) {
-            throw new SlipwayError('timeout', `${service} was not ready within ${Math.round(timeoutMs / 1000)} s: ${v.why}`, { hint: 'Raise integration.readyTimeoutSeconds in slipway.yml' });
-          }
-          await delay(250, o.signal);
+    /**
+     * Readiness and production tests: the test service of a compose file, alone (`--no-deps`), on the cluster's
+     * engine, against what the cluster serves (TARGET_URL); labelled like every environment and always removed.
+     */
+    async runTestContainer(o) {
+      const template = await loadEnvironmentTemplate(
+        { compose: o.compose, test: o.test, section: `deploy.${o.cluster.role === 'production' ? 'production' : 'readiness'}`, standalone: true, readyTimeoutSeconds: 0, testTimeoutSeconds: CLUSTER_TEST_TIMEOUT_S },
+        { workspaceDir: o.workspaceDir, files: adapters.files, resolvePath: adapters.resolvePath },
+      );
+      const env = environmentOf(template, {
+        projectName: composeProjectName(`${o.runId}${o.cluster.role}`, 1),
+        runId: o.runId,
+        workspaceDir: o.workspaceDir,
+        kind: o.cluster.role === 'production' ? 'production' : 'readiness',
+        owner: adapters.owner,
+        env: {
+          SLIPWAY_IMAGE: o.image,
+          SLIPWAY_VERSION: o.version,
+          SLIPWAY_CLUSTER: o.cluster.name,
+          ...(o.targetUrl ? { TARGET_URL: o.targetUrl, SLIPWAY_TARGET_URL: o.targetUrl } : {}),
+        },
+      });
+      const io: EnvironmentIo = { compose: ports.composeOn(o.cluster), info: (t) => o.log(t, 'info'), sink: () => sinkOf(o.log), signal: o.signal };
+      o.log(`running test service ${o.test} of ${o.compose} on ${o.cluster.name} (${o.cluster.host ?? o.cluster.context ?? 'default engine'})`, 'info');
+      try {
+        const exitCode = await runTestService(template, env, io, sinkOf(o.log));
+        if (exitCode !== 0) {
+          throw new SlipwayError('testFailed', `${o.test} exited with code ${exitCode} against ${o.cluster.name}`, { hint: 'See the stage log for the test output', details: { exitCode } });
         }
+      } finally {
+        await stopEnvironment(env, io);
       }
     },
   };

@@ -12,8 +12,9 @@ const HELP = `Usage:
   slipway flow <type> list                          type: ${FLOW_TYPES.join(' | ')}
   slipway flow <type> start NAME [BASE] [-F] [--no-bump]
   slipway flow <type> finish [NAME] [-F] [-k] [-p] [-S] [--no-ff] [-m MSG] [-n] [-b] [-D] [--dry-run]
+  slipway flow <type> update [NAME] [--rebase]         bring the base's new commits in (merge, or rebase)
   slipway flow <type> publish [NAME] | track NAME | delete NAME [-f] [-r]
-  slipway flow finish --continue | --abort
+  slipway flow finish --continue | --abort             also resumes or undoes an update stopped on conflicts
 
 git-flow compatible with git-flow AVH: same config keys, merges, tags and flags.
   init     -d AVH defaults (master, develop, feature/ bugfix/ release/ hotfix/ support/, no tag prefix), -f re-initialise;
@@ -24,7 +25,7 @@ git-flow compatible with git-flow AVH: same config keys, merges, tags and flags.
            --no-ff always a merge commit, -m tag message, -n no tag, -b no back-merge of master into develop,
            -D force-delete the branch; --dry-run prints the steps and the files that would conflict, changes nothing
   delete   -f delete even if not merged, -r delete the remote branch too
-Exit code 3: a finish stopped on a merge conflict; resolve, git add, then \`slipway flow finish --continue\` (or --abort).
+Exit code 3: a finish or update stopped on a conflict; resolve, git add, then \`slipway flow finish --continue\` (or --abort).
 `;
 
 export async function run(args: string[], ctx: CliContext): Promise<number> {
@@ -54,6 +55,8 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
       return start(engine, type, rest, ctx);
     case 'finish':
       return finish(engine, type, rest, ctx);
+    case 'update':
+      return update(engine, type, rest, ctx);
     case 'publish':
     case 'track': {
       const { positionals } = usageError(() => parseArgs({ args: rest, options: {}, allowPositionals: true, strict: true }));
@@ -71,7 +74,7 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
       return report(await engine.delete(type, positionals[0], { force: values.force === true, remote: values.remote === true }), ctx);
     }
     default:
-      throw new SlipwayError('usage', `Unknown action "${action}" for ${type} (expected list, start, finish, publish, track or delete)`);
+      throw new SlipwayError('usage', `Unknown action "${action}" for ${type} (expected list, start, finish, update, publish, track or delete)`);
   }
 }
 
@@ -187,6 +190,15 @@ async function finish(engine: GitFlowEngine, type: FlowType, args: string[], ctx
     return 0;
   }
   return report(await engine.finish(type, positionals[0], options), ctx);
+}
+
+async function update(engine: GitFlowEngine, type: FlowType, args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = usageError(() =>
+    parseArgs({ args, allowPositionals: true, strict: true, options: { rebase: { type: 'boolean' }, continue: { type: 'boolean' }, abort: { type: 'boolean' } } }),
+  );
+  if (values.continue || values.abort) return resume(engine, values.continue ? ['--continue'] : ['--abort'], ctx);
+  if (positionals.length > 1) throw new SlipwayError('usage', `Too many arguments for ${type} update`);
+  return report(await engine.update(type, positionals[0], { rebase: values.rebase === true }), ctx);
 }
 
 function report(outcome: FlowOutcome, ctx: CliContext): number {

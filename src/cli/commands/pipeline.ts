@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { SlipwayError } from '../../core/errors';
-import { APPROVAL_HINT, STAGE_IDS, formatDuration, formatEvent, resolveMode, runsByBranch, selectStages, stageLogOf, type PipelineRunView } from '../../core/pipeline';
+import { formatDuration } from '../../core/run/format';
+import { APPROVAL_HINT, STAGE_IDS, formatEvent, resolveMode, runsByBranch, selectStages, stageLogOf, type PipelineRunView } from '../../core/pipeline';
 import { runPipelineFor } from '../../app/pipeline/run';
 import { pipeline, runHistory } from '../composition';
 import { emit, type CliContext } from '../context';

@@ -1,4 +1,5 @@
 import type { BuildConfig } from '../config/model';
+import type { RunResult } from '../run/events';
 import { SlipwayError, isCancellation, toSlipwayError } from '../errors';
 import type { RunEvents } from '../run/events';
 import { LineSplitter } from '../run/lines';
@@ -7,7 +8,8 @@ import { builderCommand, builderUser, parseMarker } from './builderScript';
 import { runLabels, type RunOwner } from './labels';
 import type { BuilderPort } from './ports';
 
-export type Verdict = 'passed' | 'failed' | 'cancelled';
+/** How a build, package or integration run ended (the run-result model without a pause: nothing here waits for a person). */
+export type Verdict = Extract<RunResult, 'passed' | 'failed' | 'cancelled'>;
 
 export interface BuildInput {
   readonly runId: string;

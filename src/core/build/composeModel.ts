@@ -77,16 +77,16 @@ export function parseComposeModel(text: string, file: string): ComposeModel {
 }
 
 /** The service to wait for: configured, else the first service the test service depends on. */
-export function readinessService(model: ComposeModel, test: string, configured: string | undefined, file: string): string | undefined {
+export function readinessService(model: ComposeModel, test: string, configured: string | undefined, file: string, section = 'integration'): string | undefined {
   if (!model.services.includes(test)) {
     throw new SlipwayError('config', `The test service "${test}" is not defined in ${file}`, {
-      hint: `Set integration.test in slipway.yml to one of: ${model.services.join(', ')}`,
+      hint: `Set ${section}.test in slipway.yml to one of: ${model.services.join(', ')}`,
     });
   }
   if (configured) {
     if (!model.services.includes(configured)) {
       throw new SlipwayError('config', `The app service "${configured}" is not defined in ${file}`, {
-        hint: `Set integration.app in slipway.yml to one of: ${model.services.join(', ')}`,
+        hint: `Set ${section}.app in slipway.yml to one of: ${model.services.join(', ')}`,
       });
     }
     return configured;

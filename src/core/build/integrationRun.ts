@@ -1,14 +1,13 @@
 import type { IntegrationConfig } from '../config/model';
 import { SlipwayError, isCancellation, toSlipwayError } from '../errors';
-import { delay, throwIfAborted } from '../run/cancellation';
 import type { RunEvents } from '../run/events';
 import { LineSplitter } from '../run/lines';
 import { RunReporter } from '../run/reporter';
 import type { Verdict } from './buildRun';
-import { composeGatesOnHealth, composeVersion, labelOverride, parseComposeModel, readinessService, type ComposeModel } from './composeModel';
-import { composeProjectName, runLabels, type RunOwner } from './labels';
-import type { ComposeEnvironment, ComposePort, FilesPort, OutputSink, PortAllocatorPort } from './ports';
-import { probeHost, readinessOf } from './readiness';
+import type { ComposeModel } from './composeModel';
+import { environmentOf, loadEnvironmentTemplate, runTestService, startEnvironment, stopEnvironment, type EnvironmentIo } from './environment';
+import { composeProjectName, type RunOwner } from './labels';
+import type { ComposePort, FilesPort, OutputSink, PortAllocatorPort } from './ports';
 
 export interface IntegrationInput {
   readonly runId: string;
@@ -111,19 +110,8 @@ export async function runIntegration(
 ): Promise<IntegrationResult> {
   const config = requireIntegrationConfig(input.config);
   const count = parallelCount(input.parallel, config.parallel);
-  const composeFile = input.resolvePath(input.workspaceDir, config.compose);
-  let text: string;
-  try {
-    text = await ports.files.readText(composeFile);
-  } catch (e) {
-    throw new SlipwayError('config', `Cannot read the compose file ${config.compose}: ${(e as Error).message}`, {
-      hint: 'Check integration.compose in slipway.yml',
-      cause: e,
-    });
-  }
-  const model = parseComposeModel(text, config.compose);
-  const app = readinessService(model, config.test, config.app, config.compose);
-  const gated = composeGatesOnHealth(model, config.test, app);
+  const template = await loadEnvironmentTemplate({ ...config, section: 'integration' }, { workspaceDir: input.workspaceDir, files: ports.files, resolvePath: input.resolvePath });
+  const { model } = template;
 
   const reporter = new RunReporter(input.runId, events);
   const started = Date.now();
@@ -142,20 +130,18 @@ export async function runIntegration(
   async function runEnvironment(index: number, stage: string, envPorts: Record<string, number>): Promise<EnvironmentResult> {
     const envStarted = reporter.stageStarted(stage);
     const projectName = composeProjectName(input.runId, index);
-    const labels = runLabels(input.runId, input.workspaceDir, 'integration', input.owner);
-    const env: ComposeEnvironment = {
+    const env = environmentOf(template, {
       projectName,
+      runId: input.runId,
       workspaceDir: input.workspaceDir,
-      composeFile,
+      kind: 'integration',
+      owner: input.owner,
       env: {
         ...(input.image ? { SLIPWAY_IMAGE: input.image } : {}),
         ...(input.version ? { SLIPWAY_VERSION: input.version } : {}),
         ...Object.fromEntries(Object.entries(envPorts).map(([k, v]) => [k, String(v)])),
       },
-      labels,
-      labelOverride: labelOverride(model, labels, composeVersion(text) ?? '3.8'),
-    };
-    const info = (text: string): void => reporter.log(stage, 'info', text);
+    });
     const sinkFor = (capture?: { text: string }): OutputSink => {
       const out = new LineSplitter();
       const err = new LineSplitter();
@@ -170,35 +156,19 @@ export async function runIntegration(
         },
       };
     };
+    const io: EnvironmentIo = { compose: ports.compose, info: (text) => reporter.log(stage, 'info', text), sink: () => sinkFor(), ...(signal ? { signal } : {}), ...(input.pollMs ? { pollMs: input.pollMs } : {}) };
     const output = { text: '' };
     let exitCode: number | undefined;
     let error: SlipwayError | undefined;
     try {
-      info(`project ${projectName}${Object.keys(envPorts).length ? `, ports ${Object.entries(envPorts).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`);
-      const testTimeoutMs = config.testTimeoutSeconds * 1000;
-      if (gated) {
-        // Compose starts the test only once the app is healthy: one `up` for everything, then follow the test.
-        info(`starting ${config.test} once ${app} is healthy (depends_on condition: service_healthy)`);
-        await ports.compose.up(env, [config.test], sinkFor(), signal);
-        await waitReady(env, app!, config.readyTimeoutSeconds * 1000, info);
-        info(`running ${config.test}`);
-        exitCode = (await ports.compose.followService(env, config.test, sinkFor(output), testTimeoutMs, signal)).exitCode;
-      } else {
-        const upServices = app ? [app] : model.dependsOn[config.test] ?? [];
-        if (upServices.length > 0) {
-          info(`starting ${upServices.join(', ')} and their dependencies`);
-          await ports.compose.up(env, upServices, sinkFor(), signal);
-        }
-        if (app) await waitReady(env, app, config.readyTimeoutSeconds * 1000, info);
-        info(`running ${config.test}`);
-        exitCode = (await ports.compose.runService(env, config.test, sinkFor(output), testTimeoutMs, signal)).exitCode;
-      }
+      io.info(`project ${projectName}${Object.keys(envPorts).length ? `, ports ${Object.entries(envPorts).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`);
+      await startEnvironment(template, env, io);
+      exitCode = await runTestService(template, env, io, sinkFor(output));
     } catch (e) {
       error = toSlipwayError(e);
       if (SlipwayError.is(e, 'timeout') && exitCode === undefined) output.text += `\n${error.message}\n`;
     } finally {
-      info(`tearing down ${projectName}`);
-      await ports.compose.down(env, sinkFor());
+      await stopEnvironment(env, io);
     }
     const cancelled = error !== undefined && isCancellation(error);
     const verdict: Verdict = cancelled ? 'cancelled' : error || exitCode !== 0 ? 'failed' : 'passed';
@@ -216,37 +186,6 @@ export async function runIntegration(
     const message = environmentMessage(result);
     reporter.stageEnded(stage, envStarted, { result: verdict, ...(message ? { message } : {}) });
     return result;
-  }
-
-  async function waitReady(env: ComposeEnvironment, service: string, timeoutMs: number, info: (t: string) => void): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let last = '';
-    for (;;) {
-      throwIfAborted(signal, 'Waiting for readiness');
-      const v = readinessOf(service, await ports.compose.serviceState(env, service));
-      if (v.state === 'ready') {
-        info(v.how);
-        return;
-      }
-      if (v.state === 'failed') {
-        throw new SlipwayError('testFailed', v.why, { hint: `Look at the log of ${service} above; run it locally with docker-compose -f ${config.compose} up ${service}` });
-      }
-      if (v.checkPorts) {
-        const answers = await Promise.all(v.checkPorts.map((p) => ports.compose.portAnswers(probeHost(p.host), p.port)));
-        if (answers.every(Boolean)) {
-          info(`${service} answers on port ${v.checkPorts.map((p) => p.port).join(', ')}`);
-          return;
-        }
-      }
-      if (v.why !== last) info(`waiting: ${v.why}`);
-      last = v.why;
-      if (Date.now() >= deadline) {
-        throw new SlipwayError('timeout', `${service} was not ready within ${Math.round(timeoutMs / 1000)} s: ${v.why}`, {
-          hint: 'Raise integration.readyTimeoutSeconds in slipway.yml, or check the service healthcheck',
-        });
-      }
-      await delay(input.pollMs ?? 250, signal);
-    }
   }
 
   const failed = environments.filter((e) => e.verdict === 'failed');

@@ -3,7 +3,8 @@ import { LABEL_KIND, LABEL_RUN, LABEL_WORKSPACE } from '../run/runId';
 /** Which process owns a run's resources (`<hostname>:<pid>`), so the janitor can reap what a dead process left. */
 export const LABEL_OWNER = 'io.slipway.owner';
 
-export type ResourceKind = 'build' | 'integration' | 'package';
+/** What a labelled resource was made for: the builder, an image build, or a compose environment of a run. */
+export type ResourceKind = 'build' | 'integration' | 'package' | 'staging' | 'readiness' | 'production';
 
 /** Short stable hash of a workspace path (FNV-1a, hex), for the `io.slipway.workspace` label. */
 export function workspaceHash(path: string): string {

@@ -58,6 +58,8 @@ export interface ComposeEnvironment {
   readonly labels: Readonly<Record<string, string>>;
   /** A compose override file (YAML) putting `labels` on every service, network and volume of the file. */
   readonly labelOverride: string;
+  /** The test service runs alone (`run --no-deps`): it tests a service deployed elsewhere. */
+  readonly noDeps?: boolean;
 }
 
 /** What the engine says about a service's container, reduced to what readiness needs. */

@@ -35,7 +35,7 @@ import {
   type RepoSnapshot,
   type WorktreeStatus,
 } from './snapshot';
-import { SQUASH_COMMIT_ARGS, describeStep, stepArgs, type FlowStep } from './steps';
+import { REBASE_CONTINUE_ARGS, SQUASH_COMMIT_ARGS, describeStep, stepArgs, type FlowStep } from './steps';
 import { FLOW_TYPES, isFinishable, namesVersion, type FinishableType, type FlowType } from './types';
 
 /** What a git-flow command did, for the CLI (human and --json) and the editor. */
@@ -48,6 +48,10 @@ export interface FlowOutcome {
   /** Lines in the spirit of AVH's "Summary of actions". */
   readonly summary: readonly string[];
   readonly warnings: readonly string[];
+  /** A finish or update: the branch whose tip is the (first) merge it made, to open that commit. */
+  readonly mergedInto?: string;
+  /** A finish without -p: what -p would have pushed (branches, then `refs/tags/…`), to push now. */
+  readonly pushable?: readonly string[];
 }
 
 export interface FlowBranch {
@@ -59,6 +63,9 @@ export interface FlowBranch {
   /** The remote has a branch of the same name (it was published or tracked). */
   readonly published: boolean;
   readonly base?: string;
+  /** Commits on the branch that its base lacks, and on the base that the branch lacks (absent when unknown). */
+  readonly ahead?: number;
+  readonly behind?: number;
 }
 
 /** The repository as the Git Flow view shows it. */
@@ -67,7 +74,15 @@ export interface FlowOverview {
   readonly config?: GitFlowConfig;
   readonly currentBranch?: string;
   readonly branches: readonly FlowBranch[];
-  readonly finishInProgress?: { readonly type: FinishableType; readonly name: string; readonly branch: string; readonly conflictFiles: readonly string[] };
+  /** The git-flow remote, when the repository has branches from it (pushing makes sense). */
+  readonly remote?: string;
+  readonly finishInProgress?: {
+    readonly type: FinishableType;
+    readonly name: string;
+    readonly branch: string;
+    readonly conflictFiles: readonly string[];
+    readonly operation: 'finish' | 'update';
+  };
 }
 
 export interface StartOptions {
@@ -76,6 +91,11 @@ export interface StartOptions {
   readonly base?: string;
   /** --no-bump: a release or hotfix start leaves version files and CHANGELOG.md alone. */
   readonly noBump?: boolean;
+}
+
+export interface UpdateOptions {
+  /** Rebase the branch onto its base instead of merging the base in. */
+  readonly rebase?: boolean;
 }
 
 export interface DeleteOptions {
@@ -124,16 +144,47 @@ export class GitFlowEngine {
     const [{ snap }, saved] = await Promise.all([this.read(false), this.loadState()]);
     const config = readGitFlowConfig(snap.config);
     if (!config) return { initialized: false, ...(snap.currentBranch ? { currentBranch: snap.currentBranch } : {}), branches: [] };
-    const branches = flowBranches(snap, config);
+    const branches = await this.withAheadBehind(flowBranches(snap, config), config, snap);
+    const hasRemote = [...snap.remoteBranches.keys()].some((r) => r.startsWith(`${config.origin}/`));
     return {
       initialized: true,
       config,
       ...(snap.currentBranch ? { currentBranch: snap.currentBranch } : {}),
       branches,
+      ...(hasRemote ? { remote: config.origin } : {}),
       ...(saved
-        ? { finishInProgress: { type: saved.type, name: saved.name, branch: saved.branch, conflictFiles: saved.conflict?.files ?? [] } }
+        ? { finishInProgress: { type: saved.type, name: saved.name, branch: saved.branch, conflictFiles: saved.conflict?.files ?? [], operation: saved.operation ?? 'finish' } }
         : {}),
     };
+  }
+
+  /** Ahead/behind counts of each branch against its base (recorded, else the type's default), one `rev-list` each, in parallel. */
+  private async withAheadBehind(branches: FlowBranch[], config: GitFlowConfig, snap: RepoSnapshot): Promise<FlowBranch[]> {
+    return Promise.all(
+      branches.map(async (b) => {
+        const base = b.base ?? (b.type === 'hotfix' || b.type === 'support' ? config.master : config.develop);
+        if (!snap.branches.has(base)) return b;
+        const r = await this.port.git(['rev-list', '--left-right', '--count', `refs/heads/${b.branch}...refs/heads/${base}`]);
+        const m = /^(\d+)\s+(\d+)/.exec(r.stdout);
+        return r.code === 0 && m ? { ...b, ahead: Number(m[1]), behind: Number(m[2]) } : b;
+      }),
+    );
+  }
+
+  /** `git show --stat --patch` of a commit, for the editor's "open the merge commit". */
+  async showCommit(ref: string): Promise<string> {
+    if (ref.startsWith('-')) throw new SlipwayError('usage', `Invalid ref '${ref}'`);
+    return this.run(['show', '--stat', '--patch', '--format=fuller', ref, '--']);
+  }
+
+  /** Pushes branches and tags to the git-flow remote (the follow-up of a finish without -p). */
+  async push(refs: readonly string[]): Promise<FlowOutcome> {
+    const { snap } = await this.read(false);
+    const config = requireConfig(snap);
+    if (refs.length === 0 || refs.some((r) => r.startsWith('-'))) throw new SlipwayError('usage', 'Name the branches or tags to push');
+    await this.requireRemote(config.origin, 'push');
+    await this.run(['push', '-q', config.origin, ...refs]);
+    return { action: 'push', summary: [`${refs.join(', ')} pushed to '${config.origin}'`], warnings: [] };
   }
 
   async list(type: FlowType): Promise<FlowBranch[]> {
@@ -456,7 +507,12 @@ export class GitFlowEngine {
     if (status!.conflicted.length > 0) throw conflictError(state, status!.conflicted, 'Conflicts are still unresolved');
     const step = state.steps[state.next];
     let from = state.next;
-    if (step?.kind === 'merge') {
+    if (step?.kind === 'rebase') {
+      await this.requireNoConflictMarkers(state);
+      const r = await this.port.git(REBASE_CONTINUE_ARGS);
+      if (r.code !== 0) await this.stopOnConflicts(state, step.onto, step.branch, r, step);
+      from = state.next + 1;
+    } else if (step?.kind === 'merge') {
       if (snap.currentBranch !== step.target) {
         throw new SlipwayError('gitflow', `The finish stopped while merging into '${step.target}', but '${snap.currentBranch ?? 'a detached HEAD'}' is checked out`, {
           hint: `Check out '${step.target}' and continue the finish, or abort it`,
@@ -483,6 +539,7 @@ export class GitFlowEngine {
   /** Undoes a stopped finish: every branch, tag and the checked-out branch exactly as before the finish. */
   async abortFinish(): Promise<FlowOutcome> {
     const state = await this.requireState();
+    if (state.steps[state.next]?.kind === 'rebase') await this.port.git(['rebase', '--abort']);
     await this.port.git(['reset', '-q', '--merge']);
     const { snap } = await this.read(false);
     const head = state.originalHead;
@@ -502,13 +559,58 @@ export class GitFlowEngine {
       await this.run(['config', '--local', CONFIG_KEYS.base(state.branch), state.originalBase]);
     }
     await this.port.writeFinishState(undefined);
+    const operation = state.operation ?? 'finish';
     return {
-      action: `${state.type} finish --abort`,
+      action: `${state.type} ${operation} --abort`,
       branch: state.branch,
       currentBranch: head,
-      summary: [`The finish of '${state.branch}' was aborted; branches and tags are back where they were`, `You are now on branch '${head}'`],
+      summary: [`The ${operation} of '${state.branch}' was aborted; branches and tags are back where they were`, `You are now on branch '${head}'`],
       warnings: [],
     };
+  }
+
+  // ---- update ----------------------------------------------------------------------------------------------
+
+  /**
+   * Brings the base's new commits into a topic branch (git-flow-next's `update`): merges the base in (fast-forward
+   * when the branch has nothing of its own), or rebases onto it. A conflict stops like a finish: continue or abort.
+   */
+  async update(type: FlowType, nameArg: string | undefined, options: UpdateOptions = {}): Promise<FlowOutcome> {
+    if (!isFinishable(type)) throw new SlipwayError('usage', 'Support branches have no base to update from');
+    const { snap, status } = await this.read(true);
+    const config = requireConfig(snap);
+    await this.requireNoFinishInProgress();
+    const { name, branch } = resolveExisting(type, nameArg, snap, config, 'update');
+    requireClean(status!);
+    const base = recordedBase(snap.config, branch) ?? (type === 'hotfix' ? config.master : config.develop);
+    const baseRef = snap.branches.get(base);
+    if (!baseRef) throw new SlipwayError('notFound', `The base '${base}' of '${branch}' does not exist locally`);
+    const steps: FlowStep[] = [];
+    if (snap.currentBranch !== branch) steps.push({ kind: 'checkout', branch });
+    if (await this.isAncestor(baseRef.sha, snap.branches.get(branch)!.sha)) {
+      if (steps.length > 0) await this.run(stepArgs(steps[0]!));
+      return {
+        action: `${type} update`,
+        branch,
+        currentBranch: branch,
+        summary: [`'${branch}' already has every commit of '${base}'`, `You are now on branch '${branch}'`],
+        warnings: [],
+      };
+    }
+    steps.push(options.rebase ? { kind: 'rebase', branch, onto: base } : { kind: 'merge', source: base, target: branch, mode: 'ff' });
+    const state: FinishState = {
+      version: 1,
+      operation: 'update',
+      type,
+      name,
+      branch,
+      steps,
+      next: 0,
+      originalHead: snap.currentBranch ?? branch,
+      originalRefs: { [branch]: snap.branches.get(branch)!.sha },
+      createdTags: [],
+    };
+    return this.runSteps(state, 0, []);
   }
 
   // ---- publish, track, delete ------------------------------------------------------------------------------
@@ -627,16 +729,11 @@ export class GitFlowEngine {
         continue;
       }
       const result = await this.port.git(stepArgs(step));
-      if (step.kind === 'merge') {
-        if (result.code !== 0) {
-          const st = parseStatus((await this.port.git(STATUS_ARGS)).stdout);
-          if (st.conflicted.length > 0) {
-            state = { ...state, conflict: { source: step.source, target: step.target, files: st.conflicted } };
-            await this.port.writeFinishState(serializeFinishState(state));
-            throw conflictError(state, st.conflicted, `Merging '${step.source}' into '${step.target}' stopped on conflicts`);
-          }
-          throw stepFailed(step, result);
-        }
+      if (step.kind === 'rebase') {
+        if (result.code !== 0) await this.stopOnConflicts(state, step.onto, step.branch, result, step);
+        done.push(`'${step.branch}' was rebased onto '${step.onto}'`);
+      } else if (step.kind === 'merge') {
+        if (result.code !== 0) await this.stopOnConflicts(state, step.source, step.target, result, step);
         if (step.mode === 'squash') {
           const commit = await this.port.git(SQUASH_COMMIT_ARGS);
           if (commit.code !== 0 && !/nothing to commit/i.test(commit.stdout + commit.stderr)) throw stepFailed(step, commit);
@@ -656,12 +753,17 @@ export class GitFlowEngine {
     }
     await this.port.writeFinishState(undefined);
     const lastCheckout = [...state.steps].reverse().find((s): s is Extract<FlowStep, { kind: 'checkout' }> => s.kind === 'checkout');
-    const currentBranch = lastCheckout?.branch ?? state.originalHead;
+    const currentBranch = lastCheckout?.branch ?? (state.operation === 'update' ? state.branch : state.originalHead);
     const tagStep = state.steps.find((s): s is Extract<FlowStep, { kind: 'tag' }> => s.kind === 'tag');
+    const merges = state.steps.filter((s): s is Extract<FlowStep, { kind: 'merge' }> => s.kind === 'merge');
+    const pushed = state.steps.some((s) => s.kind === 'push');
+    const pushable = [...new Set(merges.map((m) => m.target)), ...(tagStep ? [`refs/tags/${tagStep.name}`] : [])];
     return {
-      action: `${state.type} finish`,
+      action: `${state.type} ${state.operation ?? 'finish'}`,
       branch: state.branch,
       ...(tagStep ? { tag: tagStep.name } : {}),
+      ...(merges[0] ? { mergedInto: merges[0].target } : {}),
+      ...(state.operation !== 'update' && !pushed && pushable.length > 0 ? { pushable } : {}),
       currentBranch,
       summary: [...done, `You are now on branch '${currentBranch}'`],
       warnings,
@@ -673,6 +775,16 @@ export class GitFlowEngine {
    * known from for-each-ref alone: a single commit on top of the base tip fast-forwards; any other single-parent shape
    * is either not one commit ahead or cannot fast-forward, and `merge --ff` then makes the same merge commit as --no-ff.
    */
+  /** A merge or rebase that exited non-zero: saved as stopped on its conflicts (exit 3), or failed with git's reason. */
+  private async stopOnConflicts(state: FinishState, source: string, target: string, result: GitResult, step: FlowStep): Promise<never> {
+    const st = parseStatus((await this.port.git(STATUS_ARGS)).stdout);
+    if (st.conflicted.length === 0) throw stepFailed(step, result);
+    const stopped: FinishState = { ...state, conflict: { source, target, files: st.conflicted } };
+    await this.port.writeFinishState(serializeFinishState(stopped));
+    const what = step.kind === 'rebase' ? `Rebasing '${target}' onto '${source}'` : `Merging '${source}' into '${target}'`;
+    throw conflictError(stopped, st.conflicted, `${what} stopped on conflicts`);
+  }
+
   private async avhWouldFastForward(branch: BranchRef, base: BranchRef): Promise<boolean> {
     if (branch.parents.length <= 1) return branch.parents[0] === base.sha;
     const r = await this.run(['rev-list', '-n2', `${base.name}..${branch.name}`]);
@@ -780,14 +892,14 @@ export class GitFlowEngine {
 
   private async requireState(): Promise<FinishState> {
     const state = await this.loadState();
-    if (!state) throw new SlipwayError('gitflow', 'No git-flow finish is in progress', { hint: 'Nothing to continue or abort: finish a branch first' });
+    if (!state) throw new SlipwayError('gitflow', 'No git-flow finish or update is in progress', { hint: 'Nothing to continue or abort' });
     return state;
   }
 
   private async requireNoFinishInProgress(): Promise<void> {
     const state = await this.loadState();
     if (state) {
-      throw new SlipwayError('gitflow', `The finish of '${state.branch}' is still in progress`, {
+      throw new SlipwayError('gitflow', `The ${state.operation ?? 'finish'} of '${state.branch}' is still in progress`, {
         hint: 'Continue it once the conflicts are resolved, or abort it',
         remedies: [{ action: 'flowContinue' }, { action: 'flowAbort' }],
         details: { branch: state.branch },

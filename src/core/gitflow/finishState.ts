@@ -8,6 +8,8 @@ import type { FinishableType } from './types';
  */
 export interface FinishState {
   readonly version: 1;
+  /** What stopped: a finish (the default, also for states saved before updates existed) or an update. */
+  readonly operation?: 'finish' | 'update';
   readonly type: FinishableType;
   readonly name: string;
   readonly branch: string;

@@ -8,6 +8,8 @@ export type FlowStep =
   | { readonly kind: 'checkout'; readonly branch: string }
   /** Merge `source` into the checked-out `target`; a squash also commits. */
   | { readonly kind: 'merge'; readonly source: string; readonly target: string; readonly mode: MergeMode }
+  /** Rebase the checked-out `branch` onto `onto` (an update with --rebase). */
+  | { readonly kind: 'rebase'; readonly branch: string; readonly onto: string }
   | { readonly kind: 'tag'; readonly name: string; readonly target: string; readonly message: string }
   | { readonly kind: 'push'; readonly remote: string; readonly refs: readonly string[] }
   | { readonly kind: 'deleteRemoteBranch'; readonly remote: string; readonly branch: string }
@@ -23,6 +25,8 @@ export function stepArgs(step: FlowStep): string[] {
       return step.mode === 'squash'
         ? ['merge', '-q', '--squash', step.source]
         : ['merge', '-q', '--no-edit', step.mode === 'ff' ? '--ff' : '--no-ff', step.source];
+    case 'rebase':
+      return ['rebase', '-q', step.onto];
     case 'tag':
       return ['tag', '-a', '-m', step.message, step.name, step.target];
     case 'push':
@@ -36,6 +40,9 @@ export function stepArgs(step: FlowStep): string[] {
   }
 }
 
+/** Continues a rebase stopped on a conflict, keeping each commit's message (no editor). */
+export const REBASE_CONTINUE_ARGS: readonly string[] = ['-c', 'core.editor=true', 'rebase', '--continue'];
+
 /** Commits a squash merge with the message git prepared (SQUASH_MSG), without an editor. */
 export const SQUASH_COMMIT_ARGS: readonly string[] = ['commit', '-q', '--no-edit'];
 
@@ -46,6 +53,8 @@ export function describeStep(step: FlowStep): string {
       return `check out ${step.branch}`;
     case 'merge':
       return `merge ${step.source} into ${step.target} (${step.mode})`;
+    case 'rebase':
+      return `rebase ${step.branch} onto ${step.onto}`;
     case 'tag':
       return `tag ${step.name}`;
     case 'push':

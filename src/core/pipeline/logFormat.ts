@@ -1,6 +1,7 @@
 import type { PipelineEvent } from './events';
 import { STAGE_TITLES, isStageId } from './stages';
 import type { PipelineRunView, StageView } from './state';
+import { formatDuration } from '../run/format';
 
 /**
  * Slipway's pipeline log, one format for the CLI's stdout and the editor's log documents (syntaxes/slipway-log
@@ -13,12 +14,6 @@ import type { PipelineRunView, StageView } from './state';
  *   ROLLBACK production rolled back: …
  *   Pipeline passed in 83.2s                     run summary
  */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const m = Math.floor(ms / 60_000);
-  return `${m}m${Math.round((ms % 60_000) / 1000)}s`;
-}
 
 /**
  * A warning a tool (compose v1/v2, docker, Slipway's own deploy) wrote on stderr: "WARNING: …", "WARN[0000] …",
@@ -55,7 +50,7 @@ export function formatEvent(event: PipelineEvent, stages: readonly string[]): st
     case 'runEnded': {
       const took = formatDuration(event.durationMs);
       if (event.result === 'passed') return [`Pipeline passed in ${took}`];
-      if (event.result === 'skipped') return [`Pipeline paused after ${took}: ${event.message ?? 'waiting for approval'}`];
+      if (event.result === 'paused') return [`Pipeline paused after ${took}: ${event.message ?? 'waiting for approval'}`];
       if (event.result === 'cancelled') return [`Pipeline cancelled after ${took}`];
       return [`Pipeline failed after ${took}: ${event.message ?? 'a stage failed'}`];
     }

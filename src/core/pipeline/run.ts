@@ -1,4 +1,7 @@
-import { SlipwayError, isCancellation, toSlipwayError } from '../errors';
+import { SlipwayError, cancelledError, isCancellation, toSlipwayError } from '../errors';
+import type { FinishedResult, StageOutcome } from '../run/events';
+
+export type { StageOutcome } from '../run/events';
 import type { PipelineEvent, PipelineListener } from './events';
 import type { PipelineMode } from './graph';
 import { APPROVAL_STAGE, STAGE_TITLES, type StageId } from './stages';
@@ -17,11 +20,6 @@ export interface StageContext<C = unknown> {
   /** The production deploy was approved (deployment mode, `--yes`, or an explicit resume from the deploy). */
   readonly approved: boolean;
   log(line: string, stream?: 'stdout' | 'stderr' | 'info'): void;
-}
-
-export interface StageOutcome {
-  readonly message?: string;
-  readonly artifacts?: Readonly<Record<string, string>>;
 }
 
 /** Runs one stage; throws (preferably a SlipwayError) to fail it. */
@@ -84,11 +82,11 @@ export async function runPipeline<C>(options: PipelineRunOptions<C>): Promise<Pi
   }
 
   let deployedProduction = false;
-  let ended: { result: 'passed' | 'failed' | 'skipped' | 'cancelled'; message?: string } = { result: 'passed' };
+  let ended: { result: FinishedResult; message?: string } = { result: 'passed' };
   for (const [i, id] of selected.entries()) {
     if (id === APPROVAL_STAGE && !approved) {
       emit({ type: 'approvalRequired', runId, stage: id, at: now(), message: `waiting for approval: ${APPROVAL_HINT}` });
-      ended = { result: 'skipped', message: `waiting for approval: ${APPROVAL_HINT}` };
+      ended = { result: 'paused', message: `waiting for approval: ${APPROVAL_HINT}` };
       break;
     }
     if (signal.aborted) {
@@ -117,9 +115,12 @@ export async function runPipeline<C>(options: PipelineRunOptions<C>): Promise<Pi
         });
       }
       const outcome = await executor(ctx);
+      // A stage passes by returning; one that reports a failure without throwing must not end green.
+      if (outcome.result === 'cancelled') throw cancelledError(STAGE_TITLES[id]);
+      if (outcome.result === 'failed') throw new SlipwayError('internal', outcome.message ?? `${STAGE_TITLES[id]} reported a failure`);
       Object.assign(view.artifacts, outcome.artifacts ?? {});
       if (id === APPROVAL_STAGE) deployedProduction = true;
-      emit({ type: 'stageEnded', runId, stage: id, result: 'passed', durationMs: now() - stageStart, ...(outcome.message ? { message: outcome.message } : {}) });
+      emit({ type: 'stageEnded', runId, stage: id, result: outcome.result ?? 'passed', durationMs: now() - stageStart, ...(outcome.message ? { message: outcome.message } : {}) });
     } catch (e) {
       if (isCancellation(e) || signal.aborted) {
         emit({ type: 'stageEnded', runId, stage: id, result: 'cancelled', durationMs: now() - stageStart, message: 'cancelled' });

@@ -1,10 +1,12 @@
+import type { RunResult } from '../run/events';
 import type { PipelineEvent } from './events';
 import type { PipelineMode } from './graph';
 import { STAGE_TITLES, type StageId } from './stages';
 import { isToolWarning } from './logFormat';
 
 export type StageState = 'waiting' | 'running' | 'passed' | 'failed' | 'skipped' | 'cancelled' | 'paused-for-approval';
-export type RunStatus = 'running' | 'passed' | 'failed' | 'paused' | 'cancelled';
+/** A pipeline run's status: running, or how it ended (the one run-result model). */
+export type RunStatus = 'running' | RunResult;
 
 export interface StageView {
   readonly id: StageId;
@@ -91,8 +93,7 @@ export function applyEvent(view: PipelineRunView, event: PipelineEvent): Pipelin
       break;
     case 'runEnded':
       view.durationMs = event.durationMs;
-      // A run that stops for approval ends with result 'skipped' (RunEvent has no 'paused'); approvalRequired said why.
-      if (view.status !== 'paused') view.status = event.result === 'skipped' ? 'paused' : event.result;
+      view.status = event.result;
       if (event.result === 'failed' && view.reason === undefined) view.reason = event.message;
       break;
   }

@@ -5,6 +5,26 @@
  */
 export type StageResult = 'passed' | 'failed' | 'skipped' | 'cancelled';
 
+/**
+ * What a stage body reports back: its result (passed when it returns without one), why when it did not pass, and
+ * what it produced for later stages (a pipeline's image digest…). The one stage outcome of every run.
+ */
+export interface StageOutcome {
+  readonly result?: StageResult;
+  readonly message?: string;
+  readonly artifacts?: Readonly<Record<string, string>>;
+}
+
+/**
+ * How a run ended — the one model for build, package, integration tests, pipeline and deploy: passed only when
+ * every stage passed; paused when it waits for a person (approval); interrupted when its process died (found by the
+ * next run from the record it left).
+ */
+export type RunResult = 'passed' | 'failed' | 'cancelled' | 'paused' | 'interrupted';
+
+/** The results a run can end with while its process lives (interrupted is only ever found afterwards). */
+export type FinishedResult = Exclude<RunResult, 'interrupted'>;
+
 export type RunEvent =
   | { readonly type: 'runStarted'; readonly runId: string; readonly title: string; readonly stages: readonly string[]; readonly at: number }
   | { readonly type: 'stageStarted'; readonly runId: string; readonly stage: string; readonly at: number }
@@ -17,7 +37,7 @@ export type RunEvent =
       readonly durationMs: number;
       readonly message?: string;
     }
-  | { readonly type: 'runEnded'; readonly runId: string; readonly result: StageResult; readonly durationMs: number; readonly message?: string };
+  | { readonly type: 'runEnded'; readonly runId: string; readonly result: FinishedResult; readonly durationMs: number; readonly message?: string };
 
 export type RunListener = (event: RunEvent) => void;
 

@@ -1,10 +1,11 @@
 import type { RunEvent } from './events';
 
+/** The one duration format of every run (CLI, task terminal, pipeline logs): 350ms, 1.5s, 2m5s. */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 1000) return `${ms}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
   const m = Math.floor(ms / 60_000);
-  return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return `${m}m${Math.round((ms % 60_000) / 1000)}s`;
 }
 
 export interface RunTextOptions {
@@ -39,7 +40,7 @@ export function formatRunEvent(event: RunEvent, options: RunTextOptions = {}): s
       return `--- ${event.stage} ${verdict} (${formatDuration(event.durationMs)})${why}\n`;
     }
     case 'runEnded': {
-      const verdict = event.result === 'passed' ? paint(c, '1;32', 'PASSED') : paint(c, '1;31', event.result.toUpperCase());
+      const verdict = event.result === 'passed' ? paint(c, '1;32', 'PASSED') : event.result === 'paused' ? paint(c, '1;33', 'PAUSED') : paint(c, '1;31', event.result.toUpperCase());
       return `==> ${verdict} in ${formatDuration(event.durationMs)}${event.message ? `: ${event.message}` : ''}\n`;
     }
   }

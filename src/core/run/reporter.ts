@@ -1,11 +1,5 @@
 import { isCancellation, toSlipwayError } from '../errors';
-import type { RunEvents, StageResult } from './events';
-
-/** What a stage body reports back: its result and, when not passed, why. */
-export interface StageOutcome {
-  readonly result: StageResult;
-  readonly message?: string;
-}
+import type { FinishedResult, RunEvents, StageOutcome } from './events';
 
 /**
  * Emits one run's events in order (run started, stage started/log/ended, run ended) and times them, so every
@@ -42,7 +36,7 @@ export class RunReporter {
       type: 'stageEnded',
       runId: this.runId,
       stage,
-      result: outcome.result,
+      result: outcome.result ?? 'passed',
       durationMs: this.now() - startedAt,
       ...(outcome.message !== undefined ? { message: outcome.message } : {}),
     });
@@ -71,7 +65,7 @@ export class RunReporter {
     }
   }
 
-  end(result: StageResult, message?: string): void {
+  end(result: FinishedResult, message?: string): void {
     if (this.ended) return;
     this.ended = true;
     this.events.emit({

@@ -47,6 +47,18 @@ describe('slipway pipeline (CLI, stages without Docker)', () => {
     assert.equal(JSON.parse(lines[0]!).status, 'passed');
   });
 
+  it('versions like `slipway package`: a v<digit> tag on HEAD without its v, any other v tag (vnext) gives develop', () => {
+    const dir = make(['checkout']);
+    git(dir, 'tag', 'vnext');
+    const untagged = slipway(dir, 'pipeline');
+    assert.equal(untagged.status, 0, untagged.stderr);
+    assert.match(untagged.stdout, /version develop$/m, 'vnext is not a version tag');
+    git(dir, 'tag', 'v1.4.0');
+    const tagged = slipway(dir, 'pipeline');
+    assert.equal(tagged.status, 0, tagged.stderr);
+    assert.match(tagged.stdout, /version 1\.4\.0$/m);
+  });
+
   it('a dirty tree fails checkout with exit 1 naming the stage and the file', () => {
     const dir = make(['checkout']);
     writeFileSync(join(dir, 'notes.txt'), 'wip');

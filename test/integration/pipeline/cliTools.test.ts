@@ -6,14 +6,15 @@ import { join } from 'node:path';
 import type { ClusterConfig } from '../../../src/core/config/model';
 import { newRunId } from '../../../src/core/run/runId';
 import { pushImage } from '../../../src/adapters/docker/push';
-import { runTestContainer } from '../../../src/adapters/compose/testContainer';
+import { createPipelinePorts } from '../../../src/adapters/wiring';
+import { pipelineToolkit } from '../../../src/app/pipeline/tools';
 import { rig } from '../../support/rig';
 
 function docker(host: string, ...args: string[]) {
   return spawnSync('docker', args, { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: host } });
 }
 
-describe('pipeline tools on the rig: push by digest, test containers on a cluster engine', function () {
+describe("pipeline tools on the rig: push by digest, test containers on a cluster engine", function () {
   this.timeout(120_000);
   const r = rig();
   const runId = newRunId();
@@ -49,7 +50,12 @@ describe('pipeline tools on the rig: push by digest, test containers on a cluste
     const base = r.baseImages.find((i) => i.includes('busybox')) ?? r.baseImages[0]!;
     writeFileSync(join(dir, 'tests.yml'), `version: "3.8"\nservices:\n  smoke:\n    image: ${base}\n    network_mode: host\n    environment: [SLIPWAY_VERSION, SLIPWAY_IMAGE]\n    command: ["sh", "-c", ${JSON.stringify(command)}]\n`);
   };
-  const leftovers = () => docker(r.production.host, 'ps', '-aq', '--filter', `label=io.slipway.run=${runId}`).stdout.trim();
+  const leftovers = () =>
+    [
+      docker(r.production.host, 'ps', '-aq', '--filter', `label=io.slipway.run=${runId}`).stdout.trim(),
+      docker(r.production.host, 'network', 'ls', '-q', '--filter', `label=io.slipway.run=${runId}`).stdout.trim(),
+    ].join('');
+  const runTestContainer = (o: Parameters<ReturnType<typeof pipelineToolkit>['runTestContainer']>[0]) => pipelineToolkit(createPipelinePorts(process.env)).runTestContainer(o);
 
   it('runs the test service on the cluster engine with the version and image, and cleans up', async () => {
     compose('echo testing $SLIPWAY_IMAGE $SLIPWAY_VERSION; test "$SLIPWAY_VERSION" = 1.2.3');

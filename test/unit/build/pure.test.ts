@@ -192,9 +192,9 @@ describe('build: text output', () => {
     assert.equal(formatRunEvent({ type: 'log', runId: 'r', stage: 'integration #2', stream: 'stdout', text: 'hi' }, { prefixLogs: true }), '[integration #2] hi\n');
     assert.equal(
       formatRunEvent({ type: 'stageEnded', runId: 'r', stage: 's', result: 'failed', durationMs: 1500, message: 'exit code 2' }),
-      '--- s FAILED (1.5 s): exit code 2\n',
+      '--- s FAILED (1.5s): exit code 2\n',
     );
-    assert.equal(formatRunEvent({ type: 'runEnded', runId: 'r', result: 'passed', durationMs: 20 }), '==> PASSED in 20 ms\n');
+    assert.equal(formatRunEvent({ type: 'runEnded', runId: 'r', result: 'passed', durationMs: 20 }), '==> PASSED in 20ms\n');
   });
   it('prints image sizes like docker does', () => {
     assert.equal(formatSize(999), '999 B');

@@ -91,6 +91,8 @@ describe('pipeline run state machine', () => {
     assert.equal(view.status, 'paused');
     assert.equal(states['deploy-production'], 'paused-for-approval');
     assert.equal(states['production-tests'], 'waiting');
+    const ended = h.events.at(-1)!;
+    assert.ok(ended.type === 'runEnded' && ended.result === 'paused', 'a paused run ends as paused, not skipped');
     const pause = h.events.find((e) => e.type === 'approvalRequired');
     assert.ok(pause && pause.type === 'approvalRequired');
     assert.match(pause.message, /waiting for approval: run `slipway pipeline --from deploy-production`/);
@@ -124,6 +126,14 @@ describe('pipeline run state machine', () => {
     assert.equal(states['production-tests'], 'skipped');
     const end = h.events.at(-1)!;
     assert.ok(end.type === 'runEnded' && end.result === 'failed' && end.message === 'functional-tests failed: tests exited with code 1');
+  });
+
+  it('a stage that reports a failure without throwing fails the run (no false green); one that reports skipped is skipped', async () => {
+    const { view, states } = await run({ mode: 'deployment', overrides: { 'deploy-prod-like': async () => ({ result: 'skipped', message: 'already runs develop' }), 'readiness-tests': async () => ({ result: 'failed', message: 'smoke said no' }) } });
+    assert.equal(states['deploy-prod-like'], 'skipped');
+    assert.equal(view.status, 'failed');
+    assert.equal(view.failedStage, 'readiness-tests');
+    assert.match(view.reason ?? '', /smoke said no/);
   });
 
   it('passes artifacts of earlier stages to later ones', async () => {

@@ -1,14 +1,7 @@
+import { packageVersion } from '../../core/build/version';
 import { SlipwayError } from '../../core/errors';
-import { gitClient } from '../git/client';
-
-export interface WorkspaceState {
-  readonly branch: string;
-  readonly commit: string;
-  /** `git status --porcelain` lines; empty when the tree is clean. */
-  readonly changes: readonly string[];
-  /** The `v*` tag on HEAD without its `v`, else `develop` (the package version rule). */
-  readonly version: string;
-}
+import type { WorkspaceState } from '../../app/ports';
+import { gitClient } from './client';
 
 async function git(dir: string, args: string[], signal?: AbortSignal): Promise<string> {
   const r = await gitClient.run(args, { cwd: dir, ...(signal ? { signal } : {}) });
@@ -30,6 +23,7 @@ export async function describeWorkspace(dir: string, signal?: AbortSignal): Prom
   const commit = (await git(dir, ['rev-parse', 'HEAD'], signal)).trim();
   const branch = (await git(dir, ['rev-parse', '--abbrev-ref', 'HEAD'], signal)).trim();
   const changes = (await git(dir, ['status', '--porcelain', '--untracked-files=normal'], signal)).split('\n').filter((l) => l.trim() !== '');
-  const tags = (await git(dir, ['tag', '--points-at', 'HEAD', '--list', 'v*', '--sort=-version:refname'], signal)).split('\n').filter(Boolean);
-  return { branch: branch === 'HEAD' ? `detached@${commit.slice(0, 7)}` : branch, commit, changes, version: tags[0] ? tags[0].slice(1) : 'develop' };
+  const tags = (await git(dir, ['tag', '--points-at', 'HEAD'], signal)).split('\n').map((t) => t.trim()).filter(Boolean);
+  // The one version rule, shared with `slipway package`: a v<digit>… tag on HEAD without its v, else develop.
+  return { branch: branch === 'HEAD' ? `detached@${commit.slice(0, 7)}` : branch, commit, changes, version: packageVersion(tags).version };
 }
