@@ -136,6 +136,28 @@ describe('Git Flow: every command in the extension host', function () {
     assert.equal(git('branch', '--list', 'feature/merge-me'), '');
   });
 
+  it('Update from Base (on its tree item) brings develop\'s new commits into a feature', async () => {
+    await vscode.commands.executeCommand('slipway.flow.feature.start', 'behind', undefined, { folder: root });
+    commit('behind.txt', 'work\n', 'Feature work');
+    git('checkout', '-q', 'develop');
+    commit('develop-news.txt', 'news\n', 'News on develop');
+    const news = git('rev-parse', 'develop');
+    await vscode.commands.executeCommand('slipway.flow.update', await branchNode('Features', 'behind'));
+    execFileSync('git', ['merge-base', '--is-ancestor', news, 'feature/behind'], { cwd: root }); // throws unless updated
+  });
+
+  it('Preview Finish (on its tree item) shows what the finish would do and changes nothing', async () => {
+    const refs = () => git('for-each-ref', '--format=%(refname) %(objectname)') + git('symbolic-ref', 'HEAD');
+    const before = refs();
+    const preview = await vscode.commands.executeCommand<{ text: string }>('slipway.flow.finish.preview', await branchNode('Features', 'behind'));
+    assert.ok(preview?.text, 'no preview returned');
+    assert.match(vscode.window.activeTextEditor?.document.getText() ?? '', /^Finishing feature\/behind would:/);
+    assert.equal(refs(), before, 'a preview changed the repository');
+    // The plan is an untitled document: closed without a save prompt (the test host refuses dialogs).
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    git('checkout', '-q', 'develop');
+  });
+
   it('Actions… (status bar quick pick): Start Feature, typed name', async () => {
     const acting = vscode.commands.executeCommand('slipway.flow.quickAction', { folder: root });
     await workbench.waitVisible('input');
