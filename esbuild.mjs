@@ -86,4 +86,16 @@ if (watch) {
 }
 // `slipway` (package.json "bin"): a CommonJS file, so `node dist/cli.js` and the npm bin link work without a
 // package-wide "type": "module" (the extension bundle is CommonJS).
-writeFileSync('dist/cli.js', "#!/usr/bin/env node\n'use strict';\nimport('./cli/bin.mjs');\n", { mode: 0o755 });
+// It is also a shell script (line 2 is a no-op string in JS): run as `slipway`, sh starts node. For `flow` commands it
+// first moves NODE_EXTRA_CA_CERTS aside, because Node 20 parses that bundle at every start-up (30 ms of CPU here,
+// a third of a `flow` command) and git-flow makes no TLS connection from Node; src/cli/bin.ts puts the variable back
+// for every process Slipway starts (git, hooks). Every other command keeps it: they talk to registries over TLS.
+const launcher = [
+  '#!/bin/sh',
+  '":" //; s=; c=; for a in "$@"; do if [ -n "$s" ]; then s=; continue; fi; case "$a" in -C) s=1;; -*) ;; *) c=$a; break;; esac; done; ' +
+    'if [ "$c" = flow ] && [ -n "$NODE_EXTRA_CA_CERTS" ]; then SLIPWAY_NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS; export SLIPWAY_NODE_EXTRA_CA_CERTS; unset NODE_EXTRA_CA_CERTS; fi; ' +
+    'exec node "$0" "$@"',
+  "import('./cli/bin.mjs');",
+  '',
+].join('\n');
+writeFileSync('dist/cli.js', launcher, { mode: 0o755 });

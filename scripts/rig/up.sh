@@ -68,7 +68,15 @@ wait_until() {
 spawn() {
   local pidfile=$1 logfile=$2; shift 2
   printf '\n=== %s started by scripts/rig/up.sh: %s\n' "$(date -Is)" "$*" >>"$logfile"
-  setsid "$@" </dev/null >>"$logfile" 2>&1 9>&- &
+  # Daemons outlive this script: they must not keep any descriptor it inherited open (fd 9 is our lock; a caller's
+  # `flock FILE scripts/rig/up.sh` lock would otherwise be held by the registry or dockerd forever).
+  (
+    for fd in /proc/self/fd/*; do
+      n=${fd##*/}
+      [ "$n" -gt 2 ] 2>/dev/null && eval "exec $n>&-" 2>/dev/null
+    done
+    exec setsid "$@" </dev/null >>"$logfile" 2>&1
+  ) &
   if [ "$pidfile" != - ]; then echo $! >"$pidfile"; fi
 }
 

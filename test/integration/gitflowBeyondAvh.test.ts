@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { TempRepo } from '../support/gitflowRepo';
+import { CLI, GIT_ENV, TempRepo } from '../support/gitflowRepo';
 
 const STATE_FILE = join('.git', 'slipway', 'flow-finish.json');
 
@@ -202,6 +203,38 @@ describe('slipway flow beyond AVH (real repositories)', function () {
         assert.equal(existsSync(join(r.dir, '.git', 'rebase-merge')), false);
       });
     }
+  });
+
+  describe('the `slipway` launcher (dist/cli.js run as a command)', () => {
+    /** A post-checkout hook records its own NODE_EXTRA_CA_CERTS and the one the node process above git started with. */
+    const withHook = () => {
+      const r = initialised();
+      const hook = join(r.dir, '.git', 'hooks', 'post-checkout');
+      writeFileSync(
+        hook,
+        '#!/bin/sh\nnode_pid=$(awk \'{print $4}\' /proc/$PPID/stat)\n' +
+          'printf "hook=%s\\nnode-start=%s\\n" "$NODE_EXTRA_CA_CERTS" "$(tr \'\\0\' \'\\n\' < /proc/$node_pid/environ | grep -c \'^NODE_EXTRA_CA_CERTS=\')" > .git/hook-env.txt\n',
+      );
+      chmodSync(hook, 0o755);
+      return r;
+    };
+    const run = (r: TempRepo, argv: string[]) => {
+      const res = spawnSync(argv[0]!, [...argv.slice(1), '-C', r.dir, 'flow', 'feature', 'start', `x${Date.now()}`], {
+        encoding: 'utf8',
+        env: { ...GIT_ENV, NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt' },
+      });
+      assert.equal(res.status, 0, res.stderr);
+      return readFileSync(join(r.dir, '.git', 'hook-env.txt'), 'utf8');
+    };
+
+    it('starts node for flow commands without NODE_EXTRA_CA_CERTS, and gives it back to git and its hooks', function () {
+      if (!existsSync('/proc/self/environ')) this.skip();
+      const r = withHook();
+      assert.equal(run(r, [CLI]), 'hook=/etc/ssl/certs/ca-certificates.crt\nnode-start=0\n');
+      // `node dist/cli.js` is node started by hand: the variable is there from the start (and still reaches the hook).
+      r.git('checkout', '-q', 'develop');
+      assert.equal(run(r, [process.execPath, CLI]), 'hook=/etc/ssl/certs/ca-certificates.crt\nnode-start=1\n');
+    });
   });
 
   describe('-p against a real bare remote', () => {
