@@ -104,12 +104,15 @@ try {
         ...extra,
       },
     });
-  await run(workspace, userDataDir, {});
+  // Both hosts run whatever the other's result; the first failure is the run's.
+  let failure;
+  await run(workspace, userDataDir, {}).catch((e) => (failure ??= e));
   // The same .vsix in a workspace that was never trusted (Restricted Mode): test/extension/untrusted/ only.
   if (!real && (!files || /untrusted/.test(files))) {
     console.log('untrusted workspace: a second host with workspace trust on');
-    await run(prepareWorkspace(join(root, 'untrusted')), join(root, 'user-data-untrusted'), { SLIPWAY_HOST_UNTRUSTED: '1' });
+    await run(prepareWorkspace(join(root, 'untrusted')), join(root, 'user-data-untrusted'), { SLIPWAY_HOST_UNTRUSTED: '1' }).catch((e) => (failure ??= e));
   }
+  if (failure) throw failure;
 } catch (e) {
   code = typeof e?.code === 'number' && e.code !== 0 ? e.code : 1;
   if (typeof e?.code !== 'number') console.error(`slipway: extension tests could not run: ${e?.message ?? e}`);

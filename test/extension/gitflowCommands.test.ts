@@ -69,7 +69,7 @@ describe('Git Flow: every command in the extension host', function () {
     git('checkout', '-q', 'develop');
   });
 
-  it('Start… from the palette: pick the type, type the name (Bugfix), then Finish on its tree item merges it', async () => {
+  it('Start… from the palette: pick the type, type the name (Bugfix); Finish (the current branch) merges it', async () => {
     const starting = vscode.commands.executeCommand('slipway.flow.start');
     await workbench.waitVisible('input');
     await workbench.type('Start Bugfix');
@@ -82,7 +82,8 @@ describe('Git Flow: every command in the extension host', function () {
     assert.equal(git('symbolic-ref', '--short', 'HEAD'), 'bugfix/typo');
     commit('typo.txt', 'fixed\n', 'Fix typo');
     const tip = git('rev-parse', 'HEAD');
-    await vscode.commands.executeCommand('slipway.flow.finish', await branchNode('Bugfixes', 'typo'));
+    // By name: from its tree item, Finish first shows its plan in a modal, which the test host refuses to open.
+    await vscode.commands.executeCommand('slipway.flow.finish', 'typo', { folder: root });
     assert.equal(git('rev-parse', 'develop'), tip);
     assert.equal(git('branch', '--list', 'bugfix/typo'), '');
   });
