@@ -126,6 +126,16 @@ describe('Git Flow view and commands in the extension host', function () {
     assert.match(api.gitFlow!.messages().at(-1) ?? '', /^Git Flow: A new branch 'feature\/visible' was created, based on 'develop'/);
   });
 
+  it('the status bar item offers the git-flow action at hand, not the branch name the built-in git item shows', async () => {
+    await api.gitFlow!.refresh();
+    assert.deepEqual(api.gitFlow!.statusBar(), { text: '$(git-merge) Finish feature visible', command: 'slipway.flow.finish' });
+    git('checkout', '-q', 'develop');
+    await api.gitFlow!.refresh();
+    assert.deepEqual(api.gitFlow!.statusBar(), { text: '$(add) Git Flow: Start…', command: 'slipway.flow.quickAction' });
+    git('checkout', '-q', 'feature/visible');
+    await api.gitFlow!.refresh();
+  });
+
   it('Preview Finish gives the plan with the predicted conflicts; the view shows ahead/behind against the base', async () => {
     writeFileSync(join(root, 'shared.txt'), 'feature\n');
     git('add', 'shared.txt');

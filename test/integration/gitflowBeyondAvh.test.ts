@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { GitFlowEngine } from '../../src/core/gitflow/engine';
+import { gitPort } from '../../src/adapters/git';
 import { CLI, GIT_ENV, TempRepo } from '../support/gitflowRepo';
 
 const STATE_FILE = join('.git', 'slipway', 'flow-finish.json');
@@ -261,6 +263,27 @@ describe('slipway flow beyond AVH (real repositories)', function () {
         assert.equal(other.git('log', '-1', '--format=%s', 'origin/develop').trim(), r.git('log', '-1', '--format=%s', 'develop').trim());
       });
     }
+
+    it('a release finish without -p says what -p would push; pushing it (the editor\'s follow-up) sends exactly that', async () => {
+      const remote = bare();
+      const r = initialised();
+      r.git('remote', 'add', 'origin', remote.dir);
+      r.git('push', '-q', 'origin', 'master', 'develop');
+      const engine = new GitFlowEngine(gitPort(r.dir, { env: GIT_ENV }));
+      await engine.start('release', '4.0');
+      r.commit('r.txt', 'r\n');
+      const outcome = await engine.finish('release', '4.0', { message: 'four' });
+      assert.deepEqual(outcome.pushable, ['master', 'develop', 'refs/tags/4.0']);
+      assert.equal(outcome.mergedInto, 'master');
+      assert.match(await engine.showCommit(outcome.mergedInto!), /^commit [0-9a-f]{40}\nMerge: /);
+      assert.notEqual(remote.sha('master'), r.sha('master'));
+      await engine.push(outcome.pushable!);
+      assert.equal(remote.sha('master'), r.sha('master'));
+      assert.equal(remote.sha('develop'), r.sha('develop'));
+      assert.deepEqual(remote.tags(), ['4.0']);
+      const overview = await engine.overview();
+      assert.equal(overview.remote, 'origin');
+    });
 
     it('publish and track move a feature between two clones of one bare remote', () => {
       const remote = bare();

@@ -21,6 +21,8 @@ export interface GitFlowApi {
   readonly refresh: () => Promise<void>;
   /** The messages git-flow actions ended with, newest last (the last 20). */
   readonly messages: () => readonly string[];
+  /** What the status bar item shows (undefined when hidden). */
+  readonly statusBar: () => { readonly text: string; readonly command: string | undefined } | undefined;
 }
 
 const REFRESH_DELAY_MS = 250;
@@ -92,5 +94,5 @@ export function activateGitFlow(context: vscode.ExtensionContext, services: GitF
     { dispose: () => timers.forEach((t) => clearTimeout(t)) },
   );
   rebuild();
-  return { view: tree, repos: () => models, refresh: () => refresh(), messages: () => [...messages] };
+  return { view: tree, repos: () => models, refresh: () => refresh(), messages: () => [...messages], statusBar: () => status.snapshot() };
 }

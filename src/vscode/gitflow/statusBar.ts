@@ -6,6 +6,7 @@ const TYPE_LABEL = { feature: 'feature', bugfix: 'bugfix', release: 'release', h
 /** The git-flow action at hand in the active repository (finish the current branch, continue a stopped one, start one). */
 export class FlowStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('slipway.gitflow.status', vscode.StatusBarAlignment.Left, 90);
+  private visible = false;
 
   constructor(private readonly activeRepo: () => FlowRepoModel | undefined) {
     this.item.name = 'Slipway Git Flow';
@@ -16,6 +17,7 @@ export class FlowStatusBar implements vscode.Disposable {
     const o = repo?.overview;
     if (!repo || !o?.initialized) {
       this.item.hide();
+      this.visible = false;
       return;
     }
     const current = o.branches.find((b) => b.current);
@@ -39,6 +41,14 @@ export class FlowStatusBar implements vscode.Disposable {
       this.item.command = { title: 'Git Flow Actions', command: 'slipway.flow.quickAction', arguments: [folder] };
     }
     this.item.show();
+    this.visible = true;
+  }
+
+  /** What the item shows now (undefined when hidden): for tests and scripts, which cannot read the status bar. */
+  snapshot(): { readonly text: string; readonly command: string | undefined } | undefined {
+    if (!this.visible) return undefined;
+    const command = this.item.command;
+    return { text: this.item.text, command: typeof command === 'string' ? command : command?.command };
   }
 
   dispose(): void {
