@@ -295,7 +295,9 @@ http:
   addr: 127.0.0.1:5000
   secret: slipway-rig-shared-secret
 EOC
+. "$HERE/agent-webhook.sh"; rig_agent_notifications "$LIB" >>"$LIB/registry.yml.tmp"
 if cmp -s "$LIB/registry.yml.tmp" "$LIB/registry.yml"; then rm -f "$LIB/registry.yml.tmp"; else mv "$LIB/registry.yml.tmp" "$LIB/registry.yml"; fi
+rig_restart_registries_on_new_config "$RUN" "$LIB/registry.yml"
 reg_ok() { in_ns "$1" curl -sf --max-time 2 http://127.0.0.1:5000/v2/; }
 namespaces=(-)
 for line in "${RIG_NODES[@]}"; do node_fields "$line"; [ "$N_NETNS" = - ] || namespaces+=("$N_NETNS"); done
