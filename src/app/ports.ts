@@ -62,7 +62,7 @@ export interface PipelinePorts {
   pushImage(options: { image: string; registry: string; version: string; signal: AbortSignal; log: LineSink }): Promise<PushedImage>;
   /** Compose environments on a cluster's engine (readiness and production tests run there). */
   composeOn(cluster: ClusterConfig): ComposePort;
-  connect(cluster: ClusterTarget): ClusterPort;
+  connect(cluster: ClusterTarget): SwarmClient;
   readonly registryFor: RegistryLookup;
   /** The cluster's stacks (deploy.files): objects, specs, release records. */
   stacks(cluster: ClusterTarget): StackClusterPort;
@@ -79,7 +79,7 @@ export interface SwarmClient extends ClusterPort {
   setNodeLabel(nodeId: string, key: string, value: string | undefined): Promise<void>;
   /** Tags of `repository` the engine holds locally. */
   localTags(repository: string): Promise<string[]>;
-  logs(service: string, options?: { follow?: boolean; tail?: number; timestamps?: boolean; signal?: AbortSignal }): Promise<NodeJS.ReadableStream>;
+  logs(service: string, options?: { follow?: boolean; tail?: number; timestamps?: boolean; details?: boolean; signal?: AbortSignal }): Promise<NodeJS.ReadableStream>;
 }
 
 /** A cluster connection: the client, and a watch over its state that the caller starts and disposes. */

@@ -14,7 +14,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'doctor',
     usage: 'slipway doctor [--json]',
-    summary: 'check git, git-flow, the Docker engine and the compose CLI',
+    summary: 'check git, git-flow, Docker, compose, slipway.yml, every cluster and registry',
     load: () => import('./commands/doctor'),
   },
   {
@@ -70,6 +70,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     usage: 'slipway releases --cluster NAME [--json]',
     summary: "the stack's release records on a cluster (who, when, version, trigger)",
     load: () => import('./commands/releases'),
+  },
+  {
+    name: 'agent',
+    usage: 'slipway agent install|status|remove|pending|approve|dismiss --cluster NAME',
+    summary: 'push to deploy: the agent on a cluster deploys registry pushes of the tag a stack follows',
+    load: () => import('./commands/agent'),
   },
   {
     name: 'pipeline',

@@ -8,6 +8,7 @@ import type { OutputSink } from '../../core/build/ports';
 import type { SlipwayConfig } from '../../core/config/model';
 import { SlipwayError, cancelledError } from '../../core/errors';
 import { RunEvents } from '../../core/run/events';
+import { serviceUrl } from '../../core/swarm/serviceUrl';
 import { lineWriter, type LineSink } from '../../core/run/lines';
 import { buildWorkspace, packageWorkspace } from '../build';
 import type { PipelinePorts } from '../ports';
@@ -110,9 +111,9 @@ export function pipelineToolkit(ports: PipelinePorts): PipelineToolkit {
     },
 
     async serviceUrl(o) {
-      const { service } = await ports.connect(o.cluster).serviceState(o.service);
-      const port = service.ports.find((p) => p.published !== undefined);
-      return port ? `http://127.0.0.1:${port.published}` : undefined;
+      const snapshot = await ports.connect(o.cluster).snapshot();
+      const service = snapshot.services.find((s) => s.name === o.service);
+      return service ? serviceUrl(service, snapshot.tasks, snapshot.nodes) : undefined;
     },
 
     async runBuilder(o) {

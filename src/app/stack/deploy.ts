@@ -243,6 +243,7 @@ async function recordRelease(cluster: StackClusterPort, prepared: PreparedStackD
       secrets: [...desired.secrets.map((s) => s.name), ...desired.externalSecrets],
       configs: [...desired.configs.map((c) => c.name), ...desired.externalConfigs],
       ...(outcome ? { outcome } : {}),
+      ...(prepared.source.onPush ? { onPush: prepared.source.onPush } : {}),
     };
     if (await cluster.writeRelease(record)) {
       for (const n of releasesToPrune([...existing.map((r) => r.number), number])) await cluster.removeRelease(desired.stack, n);

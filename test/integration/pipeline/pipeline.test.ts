@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { pipelineCli, type PipelineCliRun } from '../../support/pipelineCli';
 import { createPipelineWorkspace, type PipelineWorkspace } from '../../support/pipelineWorkspace';
-import { execInNetns } from '../../support/rig';
+import { dockerOk, execInNetns } from '../../support/rig';
 
 type CliRun = PipelineCliRun;
 
@@ -31,7 +31,11 @@ describe('slipway pipeline on the rig: the go-auth fixture through the nine stag
     assert.match(digestRef, new RegExp(`^${ws.rig.registry}/${ws.service}@sha256:[0-9a-f]{64}$`));
     assert.equal(await ws.serviceImage('prod-like'), digestRef);
     assert.equal(await ws.serviceImage('production'), digestRef);
-    const health = await execInNetns(ws.rig.production.netns, ['node', '-e', `fetch('http://127.0.0.1:${ws.port}/health').then(r=>r.json()).then(b=>console.log(b.version))`]);
+    // a host-mode port answers only on the node that runs the task: ask from inside that node's network namespace
+    const where = (await dockerOk(ws.rig.production.host, ['service', 'ps', ws.service, '--filter', 'desired-state=running', '--format', '{{.Node}}'])).split('\n')[0];
+    const node = ws.rig.production.nodes.find((n) => n.name === where);
+    assert.ok(node?.netns, `${ws.service} runs on ${where}, not a production node of the rig`);
+    const health = await execInNetns(node.netns, ['node', '-e', `fetch('http://127.0.0.1:${ws.port}/health').then(r=>r.json()).then(b=>console.log(b.version))`]);
     assert.equal(health.stdout.trim(), 'develop', health.stderr);
   });
 
