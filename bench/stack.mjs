@@ -9,11 +9,11 @@
 // Needs the rig (scripts/rig/up.sh); pushes localhost:5000/go-auth:1.0 built from the fixture when missing.
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { countingProxy } from './countingProxy.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const run = promisify(execFile);
@@ -30,20 +30,8 @@ const CLI = join(repo, 'dist', 'cli.js');
 
 // --- a counting proxy: every HTTP request line that passes towards the engine is one API call --------------------
 const dir = mkdtempSync(join(tmpdir(), 'slipway-bench-stack-'));
-const proxyPath = join(dir, 'engine.sock');
-let requests = 0;
-const proxy = createServer((client) => {
-  const engine = createConnection(HOST.replace(/^unix:\/\//, ''));
-  client.on('data', (chunk) => {
-    requests += (chunk.toString('latin1').match(/^(GET|POST|PUT|DELETE|HEAD) \/\S* HTTP\/1\.[01]\r$/gm) ?? []).length;
-  });
-  client.pipe(engine).pipe(client);
-  const end = () => (client.destroy(), engine.destroy());
-  client.on('error', end);
-  engine.on('error', end);
-});
-await new Promise((r) => proxy.listen(proxyPath, r));
-const PROXY_HOST = `unix://${proxyPath}`;
+const proxy = await countingProxy(HOST.replace(/^unix:\/\//, ''), dir);
+const PROXY_HOST = proxy.host;
 const docker = (args, env = process.env) => run('docker', ['-H', PROXY_HOST, ...args], { env, maxBuffer: 16 * 1024 * 1024 });
 const direct = (args) => run('docker', ['-H', HOST, ...args]).catch((e) => ({ stdout: '', stderr: String(e) }));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -65,17 +53,17 @@ async function ensureImage() {
 let port = 24000 + Math.floor(Math.random() * 4000);
 async function slipwayRound(name) {
   writeFileSync(join(ws, 'slipway.yml'), baseConfig.replace(/^  stack: go-auth .*$/m, `  stack: ${name}`));
-  const before = requests;
+  const before = proxy.requests();
   const t0 = performance.now();
   const r = await run(process.execPath, [CLI, '-C', ws, '--json', 'deploy', '1.0', '--cluster', 'prod-like'], { env: { ...process.env, GO_AUTH_PORT: String(port++), SLIPWAY_CLUSTERS: '' } }).catch((e) => e);
   const ms = performance.now() - t0;
   const out = JSON.parse(r.stdout || '{}');
   if (out.outcome !== 'converged') throw new Error(`slipway deploy did not converge: ${r.stdout}\n${r.stderr}`);
-  return { ms, calls: requests - before };
+  return { ms, calls: proxy.requests() - before };
 }
 
 async function dockerRound(name) {
-  const before = requests;
+  const before = proxy.requests();
   const t0 = performance.now();
   await docker(['stack', 'deploy', '-c', stackFile, name], { ...process.env, SLIPWAY_IMAGE: IMAGE, GO_AUTH_PORT: String(port++) });
   for (;;) {
@@ -85,7 +73,7 @@ async function dockerRound(name) {
     if (performance.now() - t0 > 300_000) throw new Error(`docker stack ${name} did not converge in 5 min: ${stdout}`);
     await sleep(500);
   }
-  return { ms: performance.now() - t0, calls: requests - before };
+  return { ms: performance.now() - t0, calls: proxy.requests() - before };
 }
 
 async function removeStack(name) {

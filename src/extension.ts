@@ -19,7 +19,11 @@ import { directTransport, findGitDir, gitClient, gitPort, gitTags, HelperProcess
 import { formatGitCommand } from './core/gitflow/port';
 import { activateGitFlow, type GitFlowApi } from './vscode/gitflow';
 import { ClusterWatcher } from './adapters/docker/clusterWatcher';
+import { userInfo } from 'node:os';
 import { SwarmCluster } from './adapters/docker/swarm';
+import { SwarmStacks } from './adapters/docker/stacks';
+import { workspaceStackFiles } from './adapters/fs/stackFiles';
+import { loadSlipwayConfig } from './adapters/config';
 import { loadClusterTargets, registryLookup } from './adapters/docker/swarmClusters';
 import { listRegistryTags } from './adapters/registry';
 import { parseClusterList } from './core/swarm/clusters';
@@ -79,6 +83,15 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
     registryFor: registryLookup(),
     registryTags: (ref) => listRegistryTags(ref),
     gitTags,
+    stacks: {
+      config: (folder) => loadSlipwayConfig(folder),
+      deps: (cluster, folder) => ({ cluster: new SwarmStacks(SwarmCluster.connect(cluster)), files: workspaceStackFiles(folder), registryFor: registryLookup(), env: process.env }),
+      releases: (cluster) => new SwarmStacks(SwarmCluster.connect(cluster)).allReleases(),
+      author: async (folder) => {
+        const commit = (await gitClient.read(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: folder, timeoutMs: 10_000 }))?.trim();
+        return { who: process.env.SLIPWAY_ACTOR ?? userInfo().username, ...(commit ? { commit } : {}) };
+      },
+    },
   });
   activatePipeline(context, {
     runPipeline: (request) => runPipelineFor(pipelineDependencies(createPipelinePorts(process.env, buildPorts)), request),
