@@ -160,6 +160,7 @@ networks:
         ['production', '1.1', fx.digests['1.1']!.slice(7, 19), 'newest'],
       ],
     );
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('Remove Stack… wants the stack’s name typed, then removes it like docker stack rm', async () => {

@@ -213,10 +213,13 @@ export function registerStackCommands(context: vscode.ExtensionContext, model: C
       return s ? [s] : [];
     });
     const matrix = versionsMatrix(snapshots, model.releaseRecords);
-    panel ??= vscode.window.createWebviewPanel('slipway.versions', 'Slipway: Versions', vscode.ViewColumn.Active, { enableScripts: false });
-    panel.onDidDispose(() => (panel = undefined));
+    if (!panel) {
+      // preserveFocus: the matrix is to look at; the keyboard stays where the user was (an input box, the tree).
+      panel = vscode.window.createWebviewPanel('slipway.versions', 'Slipway: Versions', { viewColumn: vscode.ViewColumn.Active, preserveFocus: true }, { enableScripts: false });
+      panel.onDidDispose(() => (panel = undefined));
+    }
     panel.webview.html = versionsHtml(matrix);
-    panel.reveal();
+    panel.reveal(undefined, true);
     return matrix;
   });
 }
