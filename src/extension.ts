@@ -7,12 +7,12 @@ import { createBuildPorts, createPipelinePorts } from './adapters/wiring';
 import { buildAndTestWorkspace, buildWorkspace, packageWorkspace, testWorkspace } from './app/build';
 import { runDoctorChecks } from './adapters/doctor';
 import { activateBuild } from './vscode/build/index';
-import { activateConfigCommands } from './vscode/config';
+import { activateConfigCommands, activateConfigDiagnostics } from './vscode/config';
 import { activateDoctor } from './vscode/doctor';
 import { pipelineDependencies, runPipelineFor } from './app/pipeline/run';
 import { runHistoryFor } from './adapters/runHistory';
 import { activatePipeline } from './vscode/pipeline';
-import { registerCommand } from './vscode/common/commands';
+import { registerCommand, registerCommandsRunQuery } from './vscode/common/commands';
 import { OutputLog } from './vscode/common/outputLog';
 import { GitFlowEngine } from './core/gitflow/engine';
 import { directTransport, findGitDir, gitClient, gitPort, gitTags, HelperProcessTransport } from './adapters/git';
@@ -28,12 +28,15 @@ import { activateSwarm } from './vscode/swarm';
 
 export interface SlipwayApi {
   readonly version: string;
+  /** How long activate() itself took (Slipway's own code, not loading the bundle), for bench/activation.mjs. */
+  readonly activationMs: number;
   readonly gitFlow?: GitFlowApi;
   /** The last lines written to the Slipway output channel (git commands, git-flow actions). */
   readonly outputLines: () => readonly string[];
 }
 
 export function activate(context: vscode.ExtensionContext): SlipwayApi {
+  const started = performance.now();
   const output = vscode.window.createOutputChannel('Slipway');
   context.subscriptions.push(output);
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0');
@@ -51,8 +54,12 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
     },
   });
 
-  activateDoctor(context, output, { runChecks: (cwd) => runDoctorChecks(cwd) });
+  registerCommandsRunQuery(context);
+  activateDoctor(context, output, {
+    runChecks: (cwd, extraClusters) => runDoctorChecks(cwd, { extraClusters }),
+  });
   activateConfigCommands(context);
+  activateConfigDiagnostics(context);
   const buildPorts = createBuildPorts();
   activateBuild(context, {
     build: (o) => buildWorkspace(buildPorts, o),
@@ -89,7 +96,7 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
     log: (lines) => lines.forEach((l) => log.appendLine(l)),
   });
 
-  return { version, gitFlow, outputLines: () => log.lines() };
+  return { version, gitFlow, outputLines: () => log.lines(), activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {

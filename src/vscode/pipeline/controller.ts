@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { confirmClusterChange } from '../common/confirmChange';
 import { SlipwayError } from '../../core/errors';
 import {
   APPROVAL_STAGE,
@@ -118,13 +119,13 @@ export class PipelineController implements vscode.Disposable {
       throw new SlipwayError('usage', 'No pipeline run is waiting for approval', { hint: 'Run the pipeline; in delivery mode it stops before production' });
     }
     if (!options.yes) {
-      const go = 'Deploy to Production';
-      const picked = await vscode.window.showWarningMessage(
-        `Deploy ${paused.version} (${paused.branch}) to production?`,
-        { modal: true, detail: 'Every earlier stage passed. This resumes the run at deploy-production, then runs the production tests.' },
-        go,
-      );
-      if (picked !== go) throw new SlipwayError('cancelled', 'The production deploy was not approved');
+      // Never one Enter away: the approver types "production" (the stage's target) in the workbench's input box.
+      await confirmClusterChange({
+        cluster: 'production',
+        production: true,
+        action: `Deploy ${paused.version} (${paused.branch})`,
+        summary: 'Every earlier stage passed; this resumes the run at deploy-production, then runs the production tests',
+      });
     }
     return this.run(folder, { from: APPROVAL_STAGE, mode: paused.mode });
   }

@@ -81,8 +81,9 @@ export function activatePipeline(context: vscode.ExtensionContext, services: Pip
 function announce(view: PipelineRunView): void {
   if (view.status === 'passed') void vscode.window.showInformationMessage(`Slipway: pipeline passed (${view.version})`);
   else if (view.status === 'paused') {
-    void vscode.window.showInformationMessage(`Slipway: ${view.version} passed every stage before production and waits for approval`, 'Deploy to Production').then((picked) => {
-      if (picked) void vscode.commands.executeCommand('slipway.pipeline.approve');
+    // "Later" leaves the run paused: the Pipeline view keeps its Deploy to Production button.
+    void vscode.window.showInformationMessage(`Slipway: ${view.version} passed every stage before production and waits for approval`, 'Deploy to Production', 'Later').then((picked) => {
+      if (picked === 'Deploy to Production') void vscode.commands.executeCommand('slipway.pipeline.approve');
     });
   } else if (view.status === 'failed') {
     void vscode.window.showErrorMessage(`Slipway: pipeline failed at ${view.failedStage ?? 'a stage'}: ${view.reason ?? ''}`, 'Open Log').then((picked) => {
