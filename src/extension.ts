@@ -26,8 +26,11 @@ import { workspaceStackFiles } from './adapters/fs/stackFiles';
 import { loadSlipwayConfig } from './adapters/config';
 import { loadClusterTargets, registryLookup } from './adapters/docker/swarmClusters';
 import { listRegistryTags } from './adapters/registry';
-import { parseClusterList } from './core/swarm/clusters';
+import { mergeClusters, parseClusterList } from './core/swarm/clusters';
 import { activateSwarm } from './vscode/swarm';
+import { pendingPromotionsService } from './app/agent/pending';
+import { SwarmPendingPromotions } from './adapters/docker/pendingPromotions';
+import { activatePendingPromotions } from './vscode/agent/pendingPromotions';
 
 
 export interface SlipwayApi {
@@ -93,11 +96,20 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
       },
     },
   });
-  activatePipeline(context, {
+  const pendingPromotions = pendingPromotionsService({
+    clusters: async (dir) => mergeClusters(await loadClusterTargets(dir, {}), parseClusterList(vscode.workspace.getConfiguration('slipway').get('clusters'), 'settings')),
+    connect: (cluster) => {
+      const client = SwarmCluster.connect(cluster);
+      return { stacks: new SwarmStacks(client), pending: new SwarmPendingPromotions(client) };
+    },
+  });
+  const pipeline = activatePipeline(context, {
     runPipeline: (request) => runPipelineFor(pipelineDependencies(createPipelinePorts(process.env, buildPorts)), request),
     recentRuns: async (dir) => (await runHistoryFor(dir)).recent({ limit: 200 }),
     runLog: async (dir, runId) => (await runHistoryFor(dir)).readLog(runId),
+    pendingPromotions: (dir) => pendingPromotions.list(dir),
   });
+  activatePendingPromotions(context, pendingPromotions, () => void pipeline.controller.refreshHistory());
   registerCommand(context, 'slipway.showVersion', () => {
     void vscode.window.showInformationMessage(`Slipway ${version}`);
     return version;
