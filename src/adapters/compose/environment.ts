@@ -41,7 +41,8 @@ export class ComposeEnvironments implements ComposePort {
     const cli = await this.findCli();
     if (!cli) {
       throw new SlipwayError('notFound', 'No compose CLI found (neither `docker compose` nor `docker-compose`)', {
-        hint: 'Install Docker Compose (v2 plugin, or docker-compose v1); `slipway doctor` checks it',
+        hint: 'Install Docker Compose (v2 plugin, or docker-compose v1)',
+        remedies: [{ action: 'doctor' }],
       });
     }
     return cli;
@@ -65,7 +66,8 @@ export class ComposeEnvironments implements ComposePort {
     if (explained) return new SlipwayError('docker', explained.message, { hint: explained.hint, details: { stderr: r.stderr } });
     if (/Cannot connect to the Docker daemon|Couldn't connect to Docker daemon|Error while fetching server API version/i.test(r.stderr)) {
       return new SlipwayError('unreachable', `The Docker engine at ${this.endpoint.host} is not reachable (compose could not connect)`, {
-        hint: 'Start the Docker engine (or check DOCKER_HOST), then retry; `slipway doctor` shows what is missing',
+        hint: 'Start the Docker engine (or check DOCKER_HOST), then retry',
+        remedies: [{ action: 'doctor' }, { action: 'retry' }],
       });
     }
     const lines = r.stderr

@@ -67,7 +67,8 @@ export function engineError(endpoint: EngineEndpoint, error: unknown): SlipwayEr
       hint:
         code === 'EACCES'
           ? 'Add your user to the docker group or fix the socket permissions'
-          : 'Start the Docker engine (or check the endpoint), then retry; `slipway doctor` shows what is missing',
+          : 'Start the Docker engine (or check the endpoint), then retry',
+      remedies: code === 'EACCES' ? [] : [{ action: 'doctor' }, { action: 'retry' }],
       cause: error,
     });
   }

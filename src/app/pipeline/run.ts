@@ -16,6 +16,7 @@ import {
   type RunHistoryStore,
   type StageId,
 } from '../../core/pipeline';
+import type { Remedy } from '../../core/remedies';
 import { newRunId } from '../../core/run/runId';
 import type { PipelinePorts } from '../ports';
 import { createPipelineExecutors } from './executors';
@@ -48,6 +49,13 @@ export function pipelineDependencies(ports: PipelinePorts): PipelineDependencies
   return { toolkit: pipelineToolkit(ports), history: ports.history, loadConfig: ports.build.loadConfig };
 }
 
+/** Rolling production back by hand, when slipway.yml names the production cluster and the service. */
+function productionRollbackRemedy(config: SlipwayConfig): { productionRollbackRemedy?: Remedy } {
+  const production = config.clusters.find((c) => c.role === 'production');
+  const service = config.deploy?.service;
+  return production && service ? { productionRollbackRemedy: { action: 'rollback', cluster: production.name, service } } : {};
+}
+
 /**
  * One pipeline run end to end, for the CLI and the editor alike: read slipway.yml, pick the stages, resume the
  * artifacts a later stage needs, run, record the run in the history, tear down what the run left up.
@@ -67,7 +75,8 @@ export async function runPipelineFor(deps: PipelineDependencies, request: Pipeli
   const artifacts = startsAfterBuild ? resumeArtifacts(await history.recent({ branch: ws.branch, limit: 200 }), ws.branch, ws.commit) : undefined;
   if (startsAfterBuild && selected[0] === APPROVAL_STAGE && !artifacts && !config.deploy?.registry) {
     throw new SlipwayError('notFound', `No earlier run on ${ws.branch} at ${ws.commit.slice(0, 7)} built an image to deploy`, {
-      hint: 'Run `slipway pipeline` first; it pauses before production',
+      hint: 'Run the whole pipeline first; it pauses before production',
+      remedies: [{ action: 'runPipeline' }],
     });
   }
 
@@ -88,6 +97,7 @@ export async function runPipelineFor(deps: PipelineDependencies, request: Pipeli
       approved: request.yes === true,
       executors: set.executors,
       rollback: set.rollback,
+      ...productionRollbackRemedy(config),
       artifacts,
       signal: request.signal,
       onEvent: request.onEvent,

@@ -1,4 +1,5 @@
 import { SlipwayError, cancelledError, isCancellation, toSlipwayError } from '../errors';
+import type { Remedy } from '../remedies';
 import type { FinishedResult, StageOutcome } from '../run/events';
 
 export type { StageOutcome } from '../run/events';
@@ -46,6 +47,8 @@ export interface PipelineRunOptions<C = unknown> {
   readonly approved?: boolean;
   readonly executors: StageExecutors<C>;
   readonly rollback?: ProductionRollback<C>;
+  /** How a user rolls production back by hand, offered when production tests fail after an approved deploy. */
+  readonly productionRollbackRemedy?: Remedy;
   /** Artifacts of the run this one resumes (image digest…), so `--from deploy-production` deploys what was tested. */
   readonly artifacts?: Readonly<Record<string, string>>;
   readonly signal: AbortSignal;
@@ -53,7 +56,8 @@ export interface PipelineRunOptions<C = unknown> {
   readonly now?: () => number;
 }
 
-export const APPROVAL_HINT = 'run `slipway pipeline --from deploy-production`';
+/** Why a delivery-mode run stops before production; the `approveProduction` remedy says how to go on. */
+export const APPROVAL_MESSAGE = 'waiting for approval before deploy-production';
 
 /**
  * The run state machine. Stages run one at a time in order; the first failure stops the run (later stages are
@@ -82,11 +86,11 @@ export async function runPipeline<C>(options: PipelineRunOptions<C>): Promise<Pi
   }
 
   let deployedProduction = false;
-  let ended: { result: FinishedResult; message?: string } = { result: 'passed' };
+  let ended: { result: FinishedResult; message?: string; remedies?: readonly Remedy[] } = { result: 'passed' };
   for (const [i, id] of selected.entries()) {
     if (id === APPROVAL_STAGE && !approved) {
-      emit({ type: 'approvalRequired', runId, stage: id, at: now(), message: `waiting for approval: ${APPROVAL_HINT}` });
-      ended = { result: 'paused', message: `waiting for approval: ${APPROVAL_HINT}` };
+      emit({ type: 'approvalRequired', runId, stage: id, at: now(), message: APPROVAL_MESSAGE });
+      ended = { result: 'paused', message: APPROVAL_MESSAGE, remedies: [{ action: 'approveProduction' }] };
       break;
     }
     if (signal.aborted) {
@@ -130,18 +134,20 @@ export async function runPipeline<C>(options: PipelineRunOptions<C>): Promise<Pi
       }
       const err = toSlipwayError(e);
       let reason = err.message;
+      let remedies: readonly Remedy[] = err.remedies;
       if (id === 'production-tests' && deployedProduction && mode === 'deployment') {
         reason = `${reason}; ${await rollBack(ctx, options.rollback, emit)}`;
       } else if (id === 'production-tests' && deployedProduction) {
-        reason = `${reason}; production still runs ${view.version} (roll back with \`slipway rollback\`)`;
+        reason = `${reason}; production still runs ${view.version}`;
+        remedies = options.productionRollbackRemedy ? [options.productionRollbackRemedy] : [];
       }
       emit({ type: 'stageEnded', runId, stage: id, result: 'failed', durationMs: now() - stageStart, message: reason });
       for (const rest of selected.slice(i + 1)) emit({ type: 'stageEnded', runId, stage: rest, result: 'skipped', durationMs: 0, message: `skipped: ${id} failed` });
-      ended = { result: 'failed', message: `${id} failed: ${reason}` };
+      ended = { result: 'failed', message: `${id} failed: ${reason}`, ...(remedies.length > 0 ? { remedies } : {}) };
       break;
     }
   }
-  emit({ type: 'runEnded', runId, result: ended.result, durationMs: now() - startedAt, ...(ended.message ? { message: ended.message } : {}) });
+  emit({ type: 'runEnded', runId, result: ended.result, durationMs: now() - startedAt, ...(ended.message ? { message: ended.message } : {}), ...(ended.remedies ? { remedies: ended.remedies } : {}) });
   return view;
 }
 

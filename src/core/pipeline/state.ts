@@ -1,3 +1,4 @@
+import type { Remedy } from '../remedies';
 import type { RunResult } from '../run/events';
 import type { PipelineEvent } from './events';
 import type { PipelineMode } from './graph';
@@ -35,6 +36,8 @@ export interface PipelineRunView extends RunMeta {
   reason?: string;
   /** Set when production was rolled back after failing production tests. */
   rollback?: { ok: boolean; message: string };
+  /** What the user can do next (approve the production deploy, roll production back…). */
+  remedies?: readonly Remedy[];
   artifacts: Record<string, string>;
 }
 
@@ -93,6 +96,7 @@ export function applyEvent(view: PipelineRunView, event: PipelineEvent): Pipelin
     case 'runEnded':
       view.durationMs = event.durationMs;
       view.status = event.result;
+      if (event.remedies && event.remedies.length > 0) view.remedies = event.remedies;
       if (event.result === 'failed' && view.reason === undefined) view.reason = event.message;
       break;
   }

@@ -73,7 +73,7 @@ describe('slipway pipeline (CLI, stages without Docker)', () => {
     const r = slipway(dir, 'pipeline');
     assert.equal(r.status, 3, r.stderr);
     assert.match(r.stdout, /^WAIT deploy-production: waiting for approval/m);
-    assert.match(r.stderr, /waiting for approval: run `slipway pipeline --from deploy-production`/);
+    assert.match(r.stderr, /^slipway: waiting for approval before deploy-production\nhint: run `slipway pipeline --from deploy-production` to deploy to production$/m);
   });
 
   it('--json streams events and ends with the run, stages without logs', () => {
