@@ -12,12 +12,13 @@ for (let i = 0; i < Number(process.argv[2]); i++) ballast.push(Buffer.alloc(1 <<
 const helper = process.argv[3] === 'helper' ? new HelperProcessTransport() : undefined;
 if (helper) gitClient.useTransport(helper);
 
-process.on('message', async ({ repo, env }) => {
+// Each round is two messages: phase "start" (feature start X), then phase "finish" (after the bench committed).
+process.on('message', async ({ repo, env, phase }) => {
   const t0 = process.hrtime.bigint();
   try {
     const engine = new GitFlowEngine(gitPort(repo, { env }));
-    await engine.start('feature', 'X');
-    await engine.finish('feature', 'X');
+    if (phase === 'start') await engine.start('feature', 'X');
+    else await engine.finish('feature', 'X');
     process.send({ ms: Number(process.hrtime.bigint() - t0) / 1e6, ballastMb: ballast.length });
   } catch (e) {
     process.send({ error: String(e && e.message) });

@@ -78,6 +78,23 @@ if [ ! -d "$SAMPLE/.git" ]; then
   echo "sample workspace created: $SAMPLE"
 fi
 
+# What runs on the clusters: the sample's stack (go-auth 1.0 + Redis, stack.yml) on prod-like and production,
+# deployed by Slipway itself, so the Swarm Clusters view shows it running. A second start finds it running and says
+# "nothing to do". The 1.0 image is built from the sample and pushed to the rig's registry once.
+deploy_sample() {
+  local registry=${SLIPWAY_RIG_REGISTRY:-localhost:5000}
+  local image="$registry/go-auth:1.0"
+  if ! curl -fsS -o /dev/null -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' "http://${registry/localhost/127.0.0.1}/v2/go-auth/manifests/1.0"; then
+    docker build -q --build-arg APP_VERSION=1.0 -t "$image" "$SAMPLE" >/dev/null && docker push -q "$image" >/dev/null || return 1
+  fi
+  node dist/cli.js -C "$SAMPLE" deploy 1.0 --cluster prod-like || return 1
+  node dist/cli.js -C "$SAMPLE" deploy 1.0 --cluster production --yes || return 1
+}
+if [ -f /run/slipway-rig/env ]; then set -a; . /run/slipway-rig/env; set +a; fi
+if ! deploy_sample; then
+  echo "slipway start: deploying the sample's stack (go-auth 1.0) failed (see above); the editor opens anyway" >&2
+fi
+
 # Install this checkout's extension into code-server as a folder link: a rebuild (npm run build) shows up on the
 # next window reload, and no VSIX packaging is needed.
 VERSION=$(node -p "require('./package.json').version")

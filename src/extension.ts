@@ -13,6 +13,7 @@ import { pipelineDependencies, runPipelineFor } from './app/pipeline/run';
 import { runHistoryFor } from './adapters/runHistory';
 import { activatePipeline } from './vscode/pipeline';
 import { registerCommand } from './vscode/common/commands';
+import { OutputLog } from './vscode/common/outputLog';
 import { GitFlowEngine } from './core/gitflow/engine';
 import { directTransport, findGitDir, gitClient, gitPort, gitTags, HelperProcessTransport } from './adapters/git';
 import { formatGitCommand } from './core/gitflow/port';
@@ -28,6 +29,8 @@ import { activateSwarm } from './vscode/swarm';
 export interface SlipwayApi {
   readonly version: string;
   readonly gitFlow?: GitFlowApi;
+  /** The last lines written to the Slipway output channel (git commands, git-flow actions). */
+  readonly outputLines: () => readonly string[];
 }
 
 export function activate(context: vscode.ExtensionContext): SlipwayApi {
@@ -38,7 +41,8 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
   // git command Slipway runs is logged to the Slipway output channel.
   const gitHelper = new HelperProcessTransport();
   gitClient.useTransport(gitHelper);
-  const stopGitLog = gitClient.onCommand((c) => output.appendLine(formatGitCommand(c)));
+  const log = new OutputLog(output);
+  const stopGitLog = gitClient.onCommand((c) => log.appendLine(formatGitCommand(c)));
   context.subscriptions.push({
     dispose: () => {
       stopGitLog();
@@ -79,9 +83,13 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
     return version;
   });
 
-  const gitFlow = activateGitFlow(context, { engineFor: (root) => new GitFlowEngine(gitPort(root)), gitDirFor: findGitDir });
+  const gitFlow = activateGitFlow(context, {
+    engineFor: (root) => new GitFlowEngine(gitPort(root)),
+    gitDirFor: findGitDir,
+    log: (lines) => lines.forEach((l) => log.appendLine(l)),
+  });
 
-  return { version, gitFlow };
+  return { version, gitFlow, outputLines: () => log.lines() };
 }
 
 export function deactivate(): void {

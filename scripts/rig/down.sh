@@ -1,25 +1,20 @@
 #!/usr/bin/env bash
-# Tears down what scripts/rig/up.sh started, by pid (never by name):
-#   registries (host + netns), the production dockerd and its network namespace, and — only when up.sh started
-#   them — the default dockerd and containerd. On-disk state (base images, swarm state, registry data) is kept,
-#   so the next up.sh is fast.
-#   --purge   also forget the state: leave both swarms, remove the base images from the default engine,
-#             and delete /var/lib/slipway-rig (production engine data, registry storage, logs).
+# Tears down what scripts/rig/up.sh started, by pid (never by name): the registries, the five engines in network
+# namespaces and those namespaces (incl. slipway-links), and — only when up.sh started them — the default dockerd
+# and containerd. On-disk state (base images, swarm state, registry data) is kept, so the next up.sh is fast.
+#   --purge   also forget the state: leave every swarm, remove the base images from the default engine,
+#             and delete /var/lib/slipway-rig (engine data, registry storage, logs).
 # Other helpers share the rig: only run this when nobody is using it.
 set -euo pipefail
 export LC_ALL=C
-RUN=/run/slipway-rig
-LIB=/var/lib/slipway-rig
-NETNS=slipway-production
-NETNS_PATH=/run/netns/$NETNS
-PROD_HOST=unix://$RUN/production.sock
-DEFAULT_HOST=unix:///var/run/docker.sock
-BASE_IMAGES="slipway-rig/busybox:1 slipway-rig/node:20 slipway-rig/redis:7"
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=nodes.sh
+. "$HERE/nodes.sh"
 purge=0
 for a in "$@"; do
   case "$a" in
     --purge) purge=1 ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "usage: $0 [--purge]" >&2; exit 2 ;;
   esac
 done
@@ -35,7 +30,8 @@ live() {
 }
 # gone PID: the process has exited (a zombie nobody reaps counts as exited)
 gone() { ! kill -0 "$1" 2>/dev/null || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
-# stop PIDFILE NAME SECONDS: SIGTERM the pid in PIDFILE (if it is NAME), wait until it exits, SIGKILL as a last resort
+# stop PIDFILE NAME SECONDS: SIGTERM the pid in PIDFILE (if it is NAME), wait until it exits, SIGKILL as a last resort.
+# A paused (SIGSTOPped) daemon is continued first, or it would never see the SIGTERM.
 stop() {
   local pidfile=$1 name=$2 secs=$3 pid deadline
   [ -s "$pidfile" ] || return 0
@@ -43,6 +39,7 @@ stop() {
   if live "$pid" "$name"; then
     say "stopping $name (pid $pid)"
     kill -TERM "$pid" 2>/dev/null || true
+    kill -CONT "$pid" 2>/dev/null || true
     deadline=$(( $(date +%s) + secs ))
     until gone "$pid"; do
       if [ "$(date +%s)" -ge "$deadline" ]; then
@@ -55,26 +52,50 @@ stop() {
   fi
   rm -f "$pidfile"
 }
-
-prod_up=0
-docker -H "$PROD_HOST" version >/dev/null 2>&1 && prod_up=1
-default_up=0
-docker -H "$DEFAULT_HOST" version >/dev/null 2>&1 && default_up=1
+# stop_all "PIDFILE NAME SECS"...: stops them in parallel (each dockerd takes seconds to stop its containers)
+stop_all() {
+  local spec pids=()
+  for spec in "$@"; do
+    # shellcheck disable=SC2086
+    stop $spec &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid"; done
+}
 
 if [ $purge = 1 ]; then
-  if [ $prod_up = 1 ]; then docker -H "$PROD_HOST" swarm leave --force >/dev/null 2>&1 || true; fi
-  if [ $default_up = 1 ]; then
-    docker -H "$DEFAULT_HOST" swarm leave --force >/dev/null 2>&1 || true
-    # shellcheck disable=SC2086
-    docker -H "$DEFAULT_HOST" image rm $BASE_IMAGES >/dev/null 2>&1 || true
-  fi
+  # workers first, then managers
+  for role in worker manager; do
+    for line in "${RIG_NODES[@]}"; do
+      node_fields "$line"
+      [ "$N_ROLE" = $role ] || continue
+      docker -H "$N_HOST" version >/dev/null 2>&1 || continue
+      docker -H "$N_HOST" swarm leave --force >/dev/null 2>&1 || true
+      # shellcheck disable=SC2086
+      [ "$N_NETNS" != - ] || docker -H "$N_HOST" image rm $BASE_IMAGES >/dev/null 2>&1 || true
+    done
+  done
 fi
 
-stop "$RUN/registry-production.pid" docker-registry 10
-stop "$RUN/registry.pid" docker-registry 10
-stop "$RUN/production.pid" dockerd 30          # dockerd stops its containers on SIGTERM
-rm -f "$RUN/production.sock"
-if ip netns list | grep -qw "$NETNS"; then say "deleting network namespace $NETNS"; ip netns del "$NETNS"; fi
+regs=("$(registry_pidfile -) docker-registry 10")
+engines=()
+for line in "${RIG_NODES[@]}"; do
+  node_fields "$line"
+  [ "$N_NETNS" != - ] || continue
+  regs+=("$(registry_pidfile "$N_NETNS") docker-registry 10")
+  engines+=("$RUN/$N_KEY.pid dockerd 30")   # dockerd stops its containers on SIGTERM
+done
+stop_all "${regs[@]}"
+stop_all "${engines[@]}"
+for line in "${RIG_NODES[@]}"; do
+  node_fields "$line"
+  [ "$N_NETNS" != - ] || continue
+  rm -f "$N_SOCK"
+  if ip netns list | grep -qw "$N_NETNS"; then ip netns del "$N_NETNS"; fi
+done
+# the host's ends of the links go with the links namespace
+if ip netns list | grep -qw "$LINKS_NETNS"; then ip netns del "$LINKS_NETNS"; fi
+say "deleted the rig's network namespaces"
 if [ -s "$RUN/dockerd.started" ]; then
   # up.sh started the default engine: stop it (pid file of dockerd itself)
   if [ "$(cat "$RUN/dockerd.started")" = "$(cat /var/run/docker.pid 2>/dev/null)" ]; then stop /var/run/docker.pid dockerd 30; fi
@@ -83,7 +104,7 @@ fi
 stop "$RUN/containerd.pid" containerd 15
 
 if [ $purge = 1 ]; then
-  # overlay mounts of the production engine can outlive a hard-killed dockerd
+  # overlay mounts of the engines can outlive a hard-killed dockerd
   if command -v findmnt >/dev/null; then
     findmnt -rn -o TARGET | grep -E "^($LIB|$RUN)/" | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
   fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Proves the rig scripts from nothing WITHOUT touching the shared rig: runs them in private mount, network and pid
 # namespaces with empty /run, /var/lib/docker, /var/lib/containerd and /var/lib/slipway-rig, then:
-#   up (cold) → up (warm) → kill -9 every daemon → up → down → up → down --purge,
+#   up (cold) → up (warm) → a container on one worker reaches one on the other over an overlay network → → kill -9 every daemon → up → down → up → down --purge,
 # checking status.sh after each up and that no daemon survives a down. Prints the time of each step.
 # Usage (root): scripts/rig/selftest.sh        Exit 0 when every step passed.
 set -euo pipefail
@@ -36,8 +36,9 @@ no_daemons() {
 timed "up (cold, builds images)" bash "$HERE/up.sh"
 timed "status" bash "$HERE/status.sh"
 timed "up (warm)" bash "$HERE/up.sh"
-for f in /run/slipway-rig/registry.pid /run/slipway-rig/registry-production.pid /run/slipway-rig/production.pid \
-         /run/docker.pid /run/slipway-rig/containerd.pid; do
+# every daemon the rig runs: registries, the five netns engines, the default engine, containerd
+timed "overlay across workers" bash "$HERE/selftest-overlay.sh"
+for f in /run/slipway-rig/registry*.pid /run/slipway-rig/prod*.pid /run/docker.pid /run/slipway-rig/containerd.pid; do
   kill -9 "$(cat "$f")"
 done
 sleep 0.3
@@ -49,6 +50,6 @@ timed "up (after down)" bash "$HERE/up.sh"
 timed "status" bash "$HERE/status.sh"
 timed "down --purge" bash "$HERE/down.sh" --purge
 no_daemons "down --purge"
-[ ! -e /run/slipway-rig ] && [ -z "$(ls -A /var/lib/slipway-rig)" ] && ! ip netns list | grep -qw slipway-production \
+[ ! -e /run/slipway-rig ] && [ -z "$(ls -A /var/lib/slipway-rig)" ] && [ -z "$(ip netns list)" ] \
   || { echo "selftest: FAILED: state left after down --purge" >&2; exit 1; }
 echo "selftest: all steps passed"

@@ -2,6 +2,8 @@
  * The real ports of the use cases, built from the adapters: the one place both composition roots (src/extension.ts
  * and src/cli/composition.ts) get them from, so the editor and the CLI run on the same wiring.
  */
+import { SwarmStacks } from './docker/stacks';
+import { workspaceStackFiles } from './fs/stackFiles';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
@@ -62,5 +64,8 @@ export function createPipelinePorts(env: NodeJS.ProcessEnv = process.env, build:
     },
     connect: (cluster) => SwarmCluster.connect(cluster, env),
     registryFor: registryLookup(),
+    stacks: (cluster) => new SwarmStacks(SwarmCluster.connect(cluster, env)),
+    stackFiles: (dir) => workspaceStackFiles(dir),
+    env,
   };
 }

@@ -3,6 +3,7 @@
  * CLIs, git, the file system); the composition roots (src/extension.ts, src/cli/composition.ts) wire them in; unit
  * tests pass fakes.
  */
+import type { StackClusterPort, StackFilesPort } from '../core/stack/ports';
 import type { RunOwner } from '../core/build/labels';
 import type { BuilderPort, ComposePort, FilesPort, GitVersionPort, ImageBuilderPort, PortAllocatorPort, ReapReport } from '../core/build/ports';
 import type { ClusterConfig, SlipwayConfig } from '../core/config/model';
@@ -61,8 +62,14 @@ export interface PipelinePorts {
   pushImage(options: { image: string; registry: string; version: string; signal: AbortSignal; log: LineSink }): Promise<PushedImage>;
   /** Compose environments on a cluster's engine (readiness and production tests run there). */
   composeOn(cluster: ClusterConfig): ComposePort;
-  connect(cluster: ClusterTarget): ClusterPort;
+  connect(cluster: ClusterTarget): SwarmClient;
   readonly registryFor: RegistryLookup;
+  /** The cluster's stacks (deploy.files): objects, specs, release records. */
+  stacks(cluster: ClusterTarget): StackClusterPort;
+  /** The stack files of a workspace. */
+  stackFiles(workspaceDir: string): StackFilesPort;
+  /** Variables stack files may use (the process environment). */
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 /** A connected Swarm cluster as the editor and the CLI use it: the rollout port plus reads and small changes. */

@@ -1,6 +1,13 @@
 /** The `slipway` process: wires signals and standard streams to `main` and sets the exit code. */
 import { main, pendingRunMessage } from './main';
 
+// The launcher (dist/cli.js as a shell script, see esbuild.mjs) moved NODE_EXTRA_CA_CERTS aside so this Node did not
+// parse the bundle at start-up; the processes Slipway starts get it back.
+if (process.env.SLIPWAY_NODE_EXTRA_CA_CERTS !== undefined) {
+  process.env.NODE_EXTRA_CA_CERTS = process.env.SLIPWAY_NODE_EXTRA_CA_CERTS;
+  delete process.env.SLIPWAY_NODE_EXTRA_CA_CERTS;
+}
+
 const controller = new AbortController();
 let interrupted = 0;
 const onSignal = (sig: NodeJS.Signals): void => {

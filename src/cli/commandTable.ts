@@ -72,6 +72,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./commands/releases'),
   },
   {
+    name: 'agent',
+    usage: 'slipway agent install|status|remove|pending|approve|dismiss --cluster NAME',
+    summary: 'push to deploy: the agent on a cluster deploys registry pushes of the tag a stack follows',
+    load: () => import('./commands/agent'),
+  },
+  {
     name: 'pipeline',
     usage: 'slipway pipeline [--from S] [--to S] [--mode M] [--yes] | runs',
     summary: 'run the nine CD stages in order; list recent runs',

@@ -16,6 +16,9 @@ import type { StackDeployDeps } from '../app/stack/deploy';
 import type { SlipwayConfig } from '../core/config/model';
 import type { ReleaseRecord } from '../core/stack/release';
 import type { CliContext } from './context';
+import type { AgentHostPort } from '../app/agent/install';
+import type { PendingDeps } from '../app/agent/pending';
+import type { AgentSettings } from '../core/agent/agentService';
 
 export async function buildPorts(ctx: CliContext): Promise<BuildPorts> {
   return (await import('../adapters/wiring')).createBuildPorts(ctx.env);
@@ -74,5 +77,52 @@ export const stacks = {
     const who = ctx.env.SLIPWAY_ACTOR ?? ctx.env.USER ?? ctx.env.LOGNAME ?? userInfo().username;
     const commit = (await gitClient.read(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: ctx.cwd, timeoutMs: 10_000 }))?.trim();
     return { who, ...(commit ? { commit } : {}) };
+  },
+};
+
+/** The push agent: its service on a cluster (install/status/remove), its pending promotions, and its process. */
+export const agent = {
+  host: async (ctx: CliContext, cluster: ClusterTarget): Promise<AgentHostPort> => {
+    const [{ DockerAgentHost, cliBundleDir }, { SwarmCluster }, { slipwayVersion }] = await Promise.all([import('../adapters/docker/agentHost'), import('../adapters/docker/swarm'), import('./version')]);
+    return new DockerAgentHost(SwarmCluster.connect(cluster, ctx.env), cliBundleDir(ctx.env), slipwayVersion());
+  },
+  pending: async (ctx: CliContext, cluster: ClusterTarget): Promise<PendingDeps> => {
+    const [{ SwarmStacks }, { SwarmCluster }, { SwarmPendingPromotions }] = await Promise.all([import('../adapters/docker/stacks'), import('../adapters/docker/swarm'), import('../adapters/docker/pendingPromotions')]);
+    const client = SwarmCluster.connect(cluster, ctx.env);
+    return { stacks: new SwarmStacks(client), pending: new SwarmPendingPromotions(client) };
+  },
+  /** Random bearer token (hex), or the content of a file (the rig's token). */
+  token: async (file?: string): Promise<string> => {
+    if (file) return (await import('node:fs/promises')).readFile(file, 'utf8').then((t) => t.trim());
+    return (await import('node:crypto')).randomBytes(32).toString('hex');
+  },
+  /** Runs the agent process in the foreground (the agent image's entrypoint): returns when `ctx.signal` aborts. */
+  run: async (ctx: CliContext, settings: AgentSettings, tokenFile: string): Promise<void> => {
+    const [{ SwarmStacks }, { SwarmCluster }, { SwarmPendingPromotions }, { registryLookup }, { startWebhookServer }, { serveAgent }, { readFile }] = await Promise.all([
+      import('../adapters/docker/stacks'),
+      import('../adapters/docker/swarm'),
+      import('../adapters/docker/pendingPromotions'),
+      import('../adapters/docker/swarmClusters'),
+      import('../adapters/agent/webhookServer'),
+      import('../app/agent/serve'),
+      import('node:fs/promises'),
+    ]);
+    const token = (await readFile(tokenFile, 'utf8')).trim();
+    const client = SwarmCluster.connect({ name: settings.cluster, role: settings.role, host: ctx.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock', source: 'env' }, ctx.env);
+    const log = (line: string) => ctx.out(`${new Date().toISOString()} ${line}\n`);
+    await serveAgent(
+      {
+        stacks: new SwarmStacks(client),
+        pending: new SwarmPendingPromotions(client),
+        registryFor: registryLookup(),
+        log,
+        settings,
+        startServer: async (handler) => {
+          const server = await startWebhookServer({ port: settings.port, token, handler, log });
+          return { close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+        },
+      },
+      ctx.signal,
+    );
   },
 };

@@ -113,4 +113,53 @@ describe('Git Flow view and commands in the extension host', function () {
     await vscode.commands.executeCommand('slipway.flow.delete', 'risky', { folder: root, type: 'feature', force: true });
     assert.equal(git('branch', '--list', 'feature/risky').trim(), '');
   });
+
+  it('every git command Slipway runs shows in the Slipway output channel, and each action ends with a message', async () => {
+    await vscode.commands.executeCommand('slipway.flow.feature.start', 'visible', undefined, { folder: root });
+    const lines = api.outputLines();
+    assert.ok(
+      lines.some((l) => /^git checkout -q -b feature\/visible develop {2}\(exit 0, \d+ ms\)$/.test(l)),
+      `no log line for the checkout in:\n${lines.slice(-15).join('\n')}`,
+    );
+    assert.ok(lines.some((l) => /^git config --local gitflow\.branch\.feature\/visible\.base develop {2}\(exit 0/.test(l)));
+    assert.ok(lines.some((l) => l.startsWith('feature start in ')), 'the action summary is in the channel too');
+    assert.match(api.gitFlow!.messages().at(-1) ?? '', /^Git Flow: A new branch 'feature\/visible' was created, based on 'develop'/);
+  });
+
+  it('the status bar item offers the git-flow action at hand, not the branch name the built-in git item shows', async () => {
+    await api.gitFlow!.refresh();
+    assert.deepEqual(api.gitFlow!.statusBar(), { text: '$(git-merge) Finish feature visible', command: 'slipway.flow.finish' });
+    git('checkout', '-q', 'develop');
+    await api.gitFlow!.refresh();
+    assert.deepEqual(api.gitFlow!.statusBar(), { text: '$(add) Git Flow: Start…', command: 'slipway.flow.quickAction' });
+    git('checkout', '-q', 'feature/visible');
+    await api.gitFlow!.refresh();
+  });
+
+  it('Preview Finish gives the plan with the predicted conflicts; the view shows ahead/behind against the base', async () => {
+    writeFileSync(join(root, 'shared.txt'), 'feature\n');
+    git('add', 'shared.txt');
+    git('commit', '-q', '-m', 'Feature adds shared.txt');
+    git('checkout', '-q', 'develop');
+    writeFileSync(join(root, 'shared.txt'), 'develop\n');
+    git('add', 'shared.txt');
+    git('commit', '-q', '-m', 'Develop adds shared.txt');
+    git('checkout', '-q', 'feature/visible');
+    const before = git('for-each-ref', '--format=%(refname) %(objectname)') + git('status', '--porcelain');
+    const plan = await vscode.commands.executeCommand<{ text: string; conflicts: { files: string[] }[] }>('slipway.flow.finish.preview', 'visible', { folder: root, type: 'feature' });
+    assert.ok(plan, 'no plan (see the notification for its error)');
+    assert.deepEqual(plan.conflicts.map((c) => c.files), [['shared.txt']]);
+    assert.match(plan.text, /1\. check out develop\n2\. merge feature\/visible into develop \(no-ff\)/);
+    assert.match(plan.text, /Conflicts merging 'feature\/visible' into 'develop': shared\.txt/);
+    assert.equal(git('for-each-ref', '--format=%(refname) %(objectname)') + git('status', '--porcelain'), before, 'the preview changed the repository');
+    await api.gitFlow!.refresh();
+    const groups = await api.gitFlow!.view.getChildren();
+    const features = await api.gitFlow!.view.getChildren(groups[0]);
+    const visible = features.find((n) => n.kind === 'branch' && n.branch.name === 'visible')!;
+    const item = api.gitFlow!.view.getTreeItem(visible);
+    assert.match(String(item.description), /^↑1 ↓1 · current/);
+    assert.match(String(item.tooltip), /1 commit ahead of develop, 1 commit behind develop/);
+    git('checkout', '-q', 'develop');
+    await vscode.commands.executeCommand('slipway.flow.delete', 'visible', { folder: root, type: 'feature', force: true });
+  });
 });

@@ -1,7 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { TempRepo } from '../support/gitflowRepo';
+import { GitFlowEngine } from '../../src/core/gitflow/engine';
+import { gitPort } from '../../src/adapters/git';
+import { CLI, GIT_ENV, TempRepo } from '../support/gitflowRepo';
 
 const STATE_FILE = join('.git', 'slipway', 'flow-finish.json');
 
@@ -204,6 +207,38 @@ describe('slipway flow beyond AVH (real repositories)', function () {
     }
   });
 
+  describe('the `slipway` launcher (dist/cli.js run as a command)', () => {
+    /** A post-checkout hook records its own NODE_EXTRA_CA_CERTS and the one the node process above git started with. */
+    const withHook = () => {
+      const r = initialised();
+      const hook = join(r.dir, '.git', 'hooks', 'post-checkout');
+      writeFileSync(
+        hook,
+        '#!/bin/sh\nnode_pid=$(awk \'{print $4}\' /proc/$PPID/stat)\n' +
+          'printf "hook=%s\\nnode-start=%s\\n" "$NODE_EXTRA_CA_CERTS" "$(tr \'\\0\' \'\\n\' < /proc/$node_pid/environ | grep -c \'^NODE_EXTRA_CA_CERTS=\')" > .git/hook-env.txt\n',
+      );
+      chmodSync(hook, 0o755);
+      return r;
+    };
+    const run = (r: TempRepo, argv: string[]) => {
+      const res = spawnSync(argv[0]!, [...argv.slice(1), '-C', r.dir, 'flow', 'feature', 'start', `x${Date.now()}`], {
+        encoding: 'utf8',
+        env: { ...GIT_ENV, NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt' },
+      });
+      assert.equal(res.status, 0, res.stderr);
+      return readFileSync(join(r.dir, '.git', 'hook-env.txt'), 'utf8');
+    };
+
+    it('starts node for flow commands without NODE_EXTRA_CA_CERTS, and gives it back to git and its hooks', function () {
+      if (!existsSync('/proc/self/environ')) this.skip();
+      const r = withHook();
+      assert.equal(run(r, [CLI]), 'hook=/etc/ssl/certs/ca-certificates.crt\nnode-start=0\n');
+      // `node dist/cli.js` is node started by hand: the variable is there from the start (and still reaches the hook).
+      r.git('checkout', '-q', 'develop');
+      assert.equal(run(r, [process.execPath, CLI]), 'hook=/etc/ssl/certs/ca-certificates.crt\nnode-start=1\n');
+    });
+  });
+
   describe('-p against a real bare remote', () => {
     for (const type of ['release', 'hotfix'] as const) {
       it(`${type} finish -p pushes master, develop and the tag, and deletes the published branch there (as AVH)`, () => {
@@ -228,6 +263,27 @@ describe('slipway flow beyond AVH (real repositories)', function () {
         assert.equal(other.git('log', '-1', '--format=%s', 'origin/develop').trim(), r.git('log', '-1', '--format=%s', 'develop').trim());
       });
     }
+
+    it('a release finish without -p says what -p would push; pushing it (the editor\'s follow-up) sends exactly that', async () => {
+      const remote = bare();
+      const r = initialised();
+      r.git('remote', 'add', 'origin', remote.dir);
+      r.git('push', '-q', 'origin', 'master', 'develop');
+      const engine = new GitFlowEngine(gitPort(r.dir, { env: GIT_ENV }));
+      await engine.start('release', '4.0');
+      r.commit('r.txt', 'r\n');
+      const outcome = await engine.finish('release', '4.0', { message: 'four' });
+      assert.deepEqual(outcome.pushable, ['master', 'develop', 'refs/tags/4.0']);
+      assert.equal(outcome.mergedInto, 'master');
+      assert.match(await engine.showCommit(outcome.mergedInto!), /^commit [0-9a-f]{40}\nMerge: /);
+      assert.notEqual(remote.sha('master'), r.sha('master'));
+      await engine.push(outcome.pushable!);
+      assert.equal(remote.sha('master'), r.sha('master'));
+      assert.equal(remote.sha('develop'), r.sha('develop'));
+      assert.deepEqual(remote.tags(), ['4.0']);
+      const overview = await engine.overview();
+      assert.equal(overview.remote, 'origin');
+    });
 
     it('publish and track move a feature between two clones of one bare remote', () => {
       const remote = bare();

@@ -12,6 +12,7 @@ interface SwarmInfo {
   LocalNodeState: string;
   ControlAvailable: boolean;
   NodeID: string;
+  NodeAddr: string;
   Cluster?: { ID: string };
 }
 
@@ -28,15 +29,17 @@ describe('Docker rig (scripts/rig/up.sh)', function () {
   const client = (host: string): Docker => dockerClient({ host });
   const swarmOf = async (host: string): Promise<SwarmInfo> => ((await client(host).info()) as { Swarm: SwarmInfo }).Swarm;
 
-  it('both engines answer on their sockets with API 1.41 or newer', async () => {
-    for (const c of clusters) {
+  it('all six engines answer on their sockets with API 1.41 or newer', async () => {
+    const engines = [...r.prodLike.nodes, ...r.production.nodes];
+    assert.equal(engines.length, 6);
+    for (const c of engines) {
       const v = await client(c.host).version();
       assert.match(v.Version, /^\d+\.\d+/, `${c.host} reported no version`);
       assert.ok(Number(v.ApiVersion) >= 1.41, `${c.host} speaks API ${v.ApiVersion}`);
     }
   });
 
-  it('each engine is the manager of an active swarm', async () => {
+  it('each cluster\'s endpoint is the manager of an active swarm', async () => {
     for (const c of clusters) {
       const s = await swarmOf(c.host);
       assert.equal(s.LocalNodeState, 'active', `swarm on ${c.host}`);
@@ -44,14 +47,44 @@ describe('Docker rig (scripts/rig/up.sh)', function () {
     }
   });
 
-  it('the swarm node carries label env=prod-like on prod-like and env=production on production', async () => {
-    for (const c of clusters) {
+  it('each cluster has three ready nodes: an unlabelled manager and two workers labelled env=<cluster>', async () => {
+    for (const c of [r.prodLike, r.production]) {
       const s = await swarmOf(c.host);
-      const nodes = (await client(c.host).listNodes()) as { ID: string; Spec?: { Labels?: Record<string, string> } }[];
-      assert.equal(nodes.length, 1, `${c.host} should be a single-node swarm`);
-      const self = nodes.find((n) => n.ID === s.NodeID);
-      assert.ok(self, `${c.host} does not list its own node`);
-      assert.equal(self.Spec?.Labels?.env, c.label);
+      const nodes = (await client(c.host).listNodes()) as { ID: string; Description?: { Hostname?: string }; Spec?: { Role?: string; Labels?: Record<string, string> }; Status?: { State?: string } }[];
+      assert.deepEqual(
+        nodes.map((n) => [n.Description?.Hostname, n.Spec?.Role, n.Status?.State, n.Spec?.Labels?.env ?? '-']).sort(),
+        c.nodes.map((n) => [n.name, n.role, 'ready', n.role === 'worker' ? c.label : '-']).sort(),
+        `nodes of ${c.label}`,
+      );
+      assert.equal(nodes.find((n) => n.ID === s.NodeID)?.Description?.Hostname, c.nodes[0]!.name, `${c.host} is the manager node`);
+      for (const w of c.nodes.filter((n) => n.role === 'worker')) {
+        const ws = await swarmOf(w.host);
+        assert.equal(ws.LocalNodeState, 'active', `swarm on ${w.name}`);
+        assert.equal(ws.ControlAvailable, false, `${w.name} is a worker`);
+        assert.equal(ws.NodeAddr, w.address);
+      }
+    }
+  });
+
+  it('an overlay network carries traffic between two workers of a cluster', async () => {
+    for (const c of [r.prodLike, r.production]) {
+      const [w1, w2] = c.nodes.filter((n) => n.role === 'worker');
+      const net = uniqueName('overlay');
+      const peer = uniqueName('peer');
+      await dockerOk(c.host, ['network', 'create', '-d', 'overlay', '--attachable', '--label', 'io.slipway.run=rig-test', net]);
+      try {
+        await dockerOk(w2!.host, ['run', '-d', '--rm', '--name', peer, '--network', net, '--label', 'io.slipway.run=rig-test', 'slipway-rig/busybox:1', 'sleep', '60']);
+        // the peer's name reaches the other node's embedded DNS by gossip, a moment after it starts: retry
+        const ping = await waitFor(async () => {
+          const p = await dockerCli(w1!.host, ['run', '--rm', '--network', net, '--label', 'io.slipway.run=rig-test', 'slipway-rig/busybox:1', 'ping', '-c', '1', '-W', '5', peer], { timeoutMs: 60_000 });
+          if (p.code !== 0) throw new Error(`${w1!.name} → ${peer} on ${w2!.name}: ${p.stdout}${p.stderr}`);
+          return p;
+        }, { timeoutMs: 30_000, intervalMs: 500, what: `${w1!.name} to ping ${peer} over ${net}` });
+        assert.match(ping.stdout, /1 packets received/);
+      } finally {
+        await dockerCli(w2!.host, ['rm', '-f', peer]);
+        await waitFor(async () => (await dockerCli(c.host, ['network', 'rm', net])).code === 0, { timeoutMs: 15_000, intervalMs: 300, what: `network ${net} removed` }).catch(() => undefined);
+      }
     }
   });
 
@@ -62,12 +95,15 @@ describe('Docker rig (scripts/rig/up.sh)', function () {
     assert.notEqual(a!.NodeID, b!.NodeID);
   });
 
-  it('the registry answers /v2/ on the host and inside the production network namespace', async () => {
+  it('the registry answers /v2/ on the host and inside every engine\'s network namespace', async () => {
     const host = await fetch(`${registryUrl}/v2/`);
     assert.equal(host.status, 200);
-    const inNetns = await execInNetns(r.production.netns, ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', `${registryUrl}/v2/`]);
-    assert.equal(inNetns.code, 0, inNetns.stderr);
-    assert.equal(inNetns.stdout, '200');
+    for (const n of [...r.prodLike.nodes, ...r.production.nodes]) {
+      if (n.netns === undefined) continue;
+      const inNetns = await execInNetns(n.netns, ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', `${registryUrl}/v2/`]);
+      assert.equal(inNetns.code, 0, `${n.netns}: ${inNetns.stderr}`);
+      assert.equal(inNetns.stdout, '200', n.netns);
+    }
   });
 
   it('the production engine publishes ports only inside its network namespace', async () => {
@@ -90,9 +126,9 @@ describe('Docker rig (scripts/rig/up.sh)', function () {
     }
   });
 
-  it('the base images are present on both engines', async () => {
+  it('the base images are present on every engine', async () => {
     assert.deepEqual([...r.baseImages].sort(), ['slipway-rig/busybox:1', 'slipway-rig/node:20', 'slipway-rig/redis:7']);
-    for (const c of clusters) {
+    for (const c of [...r.prodLike.nodes, ...r.production.nodes]) {
       for (const image of r.baseImages) {
         const info = await client(c.host).getImage(image).inspect();
         assert.ok(info.RepoTags.includes(image), `${image} on ${c.host}`);

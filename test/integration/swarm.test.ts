@@ -50,7 +50,8 @@ describe('slipway swarm / deploy / rollback / promote against the two rig cluste
       nodes.map((n) => `${n.id} ${n.hostname} ${n.status} ${n.availability}`.toLowerCase()).sort(),
       nodeLs.map((l) => l.toLowerCase()).sort(),
     );
-    assert.equal(nodes[0]!.labels.env, 'production');
+    assert.equal(nodes.length, 3);
+    assert.deepEqual(nodes.filter((n) => n.labels.env === 'production').map((n) => n.hostname).sort(), fx.rig.production.nodes.filter((n) => n.role === 'worker').map((n) => n.name), 'the workers carry env=production');
 
     const tasks = JSON.parse(slipway(env, 'swarm', 'tasks', name, '--cluster', 'prod-like', '--json').stdout) as { id: string; slot: number; state: string; desiredState: string; nodeHostname: string }[];
     const ps = (await dockerOk(fx.hostOf('prod-like'), ['service', 'ps', name, '--no-trunc', '--format', '{{.ID}} {{.Name}} {{.Node}} {{.DesiredState}}'])).split('\n');
@@ -188,7 +189,7 @@ describe('slipway swarm / deploy / rollback / promote against the two rig cluste
       const r = slipway(env, 'swarm', 'nodes', '--json');
       assert.equal(r.status, 0, r.stderr);
       const nodes = JSON.parse(r.stdout) as { cluster: string; labels: Record<string, string> }[];
-      assert.deepEqual(nodes.map((n) => [n.cluster, n.labels.env]), [['via-context', 'production']]);
+      assert.deepEqual(nodes.map((n) => [n.cluster, n.labels.env ?? '-']).sort(), [['via-context', '-'], ['via-context', 'production'], ['via-context', 'production']]);
       const unknown = slipway({ ...fx.cliEnv([{ name: 'x', role: 'test', context: 'nope', source: 'env' }]), DOCKER_CONFIG: config }, 'swarm', 'clusters', '--json');
       assert.match(unknown.stdout, /Unknown Docker context \\"nope\\"/);
     } finally {

@@ -1,8 +1,8 @@
 /**
  * Shared setup for the swarm integration tests: an app image built from the rig's node base (versions 1.0, 1.1 and
  * a "bad" one whose health check fails) pushed to the rig registry under a unique repository, services created
- * with the docker CLI on either cluster, and cleanup of everything created (services, local images on both
- * engines, registry manifests).
+ * with the docker CLI on either cluster, and cleanup of everything created (services, local images on every
+ * engine, registry manifests).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -67,13 +67,14 @@ export async function setUpSwarmFixture(versions: readonly string[] = ['1.0', '1
     async cleanup() {
       for (const s of services) await dockerCli(hostOf(s.cluster), ['service', 'rm', s.name]);
       // Task containers take a moment to go, and an image in use cannot be removed: retry until gone.
-      for (const c of clusters) {
+      // every engine of both clusters: workers pulled the images their tasks ran
+      for (const n of [...r.prodLike.nodes, ...r.production.nodes]) {
         await waitFor(async () => {
-          const ids = (await dockerOk(c.host!, ['images', '-q', '--no-trunc', repository])).split('\n').filter((l) => l.length > 0);
+          const ids = (await dockerOk(n.host, ['images', '-q', '--no-trunc', repository])).split('\n').filter((l) => l.length > 0);
           if (ids.length === 0) return true;
-          await dockerCli(c.host!, ['rmi', '-f', ...new Set(ids)]);
+          await dockerCli(n.host, ['rmi', '-f', ...new Set(ids)]);
           return false;
-        }, { timeoutMs: 30_000, intervalMs: 500, what: `images of ${repository} removed from ${c.name}` }).catch(() => undefined);
+        }, { timeoutMs: 30_000, intervalMs: 500, what: `images of ${repository} removed from ${n.name}` }).catch(() => undefined);
       }
       for (const d of new Set(Object.values(digests))) {
         await fetch(`http://${r.registry}/v2/${repository.slice(r.registry.length + 1)}/manifests/${d}`, { method: 'DELETE' }).catch(() => undefined);

@@ -92,7 +92,7 @@ describe('Swarm Clusters tree and refresh against the rig clusters', function ()
     await prod.scale(name, 2);
     await waitFor(async () => (await dockerOk(fx.hostOf('production'), ['service', 'ls', '--filter', `name=${name}`, '--format', '{{.Replicas}}'])) === '2/2', { timeoutMs: 60_000, what: '2 replicas' });
 
-    const nodeId = (await dockerOk(fx.hostOf('production'), ['node', 'ls', '-q'])).split('\n')[0]!;
+    const nodeId = (await dockerOk(fx.hostOf('production'), ['node', 'ls', '-q', '--filter', 'role=worker'])).split('\n')[0]!;
     const key = `io.slipway.test.${uniqueName('l').replace(/-/g, '')}`;
     await prod.setNodeLabel(nodeId, key, 'yes');
     assert.match(await dockerOk(fx.hostOf('production'), ['node', 'inspect', nodeId, '--format', '{{json .Spec.Labels}}']), new RegExp(`"${key}":"yes"`));

@@ -48,11 +48,14 @@ async function git(dir: string, ...args: string[]): Promise<void> {
   if (r.code !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   // Host-mode publishing on both engines: pick a port nothing listens on in either network namespace.
   for (;;) {
     const port = 21000 + Math.floor(Math.random() * 8000);
-    const busy = await exec('sh', ['-c', `ss -ltnH "( sport = :${port} )" | grep -q . || nsenter --net=/run/netns/${rig().production.netns} ss -ltnH "( sport = :${port} )" | grep -q .`]);
+    // free on the host and in every engine's network namespace (a host-mode task may land on any node)
+    const namespaces = [...rig().prodLike.nodes, ...rig().production.nodes].flatMap((n) => (n.netns ? [n.netns] : []));
+    const probe = [`ss -ltnH "( sport = :${port} )" | grep -q .`, ...namespaces.map((ns) => `nsenter --net=/run/netns/${ns} ss -ltnH "( sport = :${port} )" | grep -q .`)];
+    const busy = await exec('sh', ['-c', probe.join(' || ')]);
     if (busy.code !== 0) return port;
   }
 }
@@ -130,7 +133,9 @@ ${stages ? `  stages: [${stages.join(', ')}]\n` : ''}`,
         }, { timeoutMs: 30_000, intervalMs: 500, what: `network ${c.name} removed` }).catch(() => undefined);
       }
       await dockerCli(r.prodLike.host, ['rmi', '-f', `${r.registry}/${service}:0.9`, `${r.registry}/${service}:develop`, `${service}:develop`]);
-      await dockerCli(r.production.host, ['rmi', '-f', `${r.registry}/${service}:0.9`, `${r.registry}/${service}:develop`]);
+      for (const n of [...r.prodLike.nodes.slice(1), ...r.production.nodes]) {
+        await dockerCli(n.host, ['rmi', '-f', `${r.registry}/${service}:0.9`, `${r.registry}/${service}:develop`]);
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };

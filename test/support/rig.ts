@@ -1,5 +1,6 @@
-// How integration tests find the Docker rig that scripts/rig/up.sh brings up: two engines (each a single-node swarm),
-// a registry reachable as localhost:5000 from both, and base images on both. Variables come from process.env first
+// How integration tests find the Docker rig that scripts/rig/up.sh brings up: two three-node swarms (a manager and two
+// workers each, every engine but prod-like's manager in its own network namespace), a registry reachable as
+// localhost:5000 from every engine, and base images on every engine. Variables come from process.env first
 // (scripts/test.sh exports them), else from /run/slipway-rig/env. A missing rig is an error, never a skip.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -7,13 +8,30 @@ import { readFileSync } from 'node:fs';
 export const RIG_ENV_FILE = '/run/slipway-rig/env';
 export const RIG_MISSING = 'the Docker rig is not up: run scripts/rig/up.sh';
 
-export interface RigCluster {
-  /** Engine endpoint, e.g. unix:///var/run/docker.sock */
+export interface RigNode {
+  /** Hostname of the engine = its swarm node's hostname, e.g. prod-like-2 */
+  readonly name: string;
+  readonly cluster: 'prod-like' | 'production';
+  readonly role: 'manager' | 'worker';
+  /** Engine endpoint, e.g. unix:///run/slipway-rig/prod-like-2.sock */
   readonly host: string;
-  /** Value of the swarm node label `env` on the cluster's node */
+  /** Network namespace of the engine; undefined = the host's own */
+  readonly netns: string | undefined;
+  /** The node's address on its cluster's bridge (what it advertises to the swarm) */
+  readonly address: string;
+  /** Its port on the cluster's bridge inside the links namespace: setting it down cuts the node off */
+  readonly link: string;
+}
+
+export interface RigCluster {
+  /** Engine endpoint of the cluster's manager, e.g. unix:///var/run/docker.sock */
+  readonly host: string;
+  /** Value of the swarm node label `env` on the cluster's workers (the manager carries none) */
   readonly label: 'prod-like' | 'production';
-  /** Network namespace the engine lives in (its published ports are only reachable there), if any */
+  /** Network namespace the manager's engine lives in (its published ports are only reachable there), if any */
   readonly netns?: string;
+  /** The cluster's three engines, manager first */
+  readonly nodes: readonly RigNode[];
 }
 
 export interface Rig {
@@ -21,8 +39,10 @@ export interface Rig {
   readonly production: RigCluster & { readonly netns: string };
   /** host:port of the registry; the same storage answers there on both engines */
   readonly registry: string;
-  /** Images present on both engines, e.g. slipway-rig/node:20 */
+  /** Images present on every engine, e.g. slipway-rig/node:20 */
   readonly baseImages: readonly string[];
+  /** Network namespace holding the clusters' bridges (where links are cut) */
+  readonly linksNetns: string;
 }
 
 const VARS = [
@@ -31,6 +51,8 @@ const VARS = [
   'SLIPWAY_RIG_PRODUCTION_NETNS',
   'SLIPWAY_RIG_REGISTRY',
   'SLIPWAY_RIG_BASE_IMAGES',
+  'SLIPWAY_RIG_NODES',
+  'SLIPWAY_RIG_LINKS_NETNS',
 ] as const;
 type RigVar = (typeof VARS)[number];
 
@@ -75,14 +97,30 @@ function readRigVars(env: NodeJS.ProcessEnv, envFile: string): Record<RigVar, st
   return vars;
 }
 
+/** Parses SLIPWAY_RIG_NODES: words `name,cluster,role,host,netns,address,link` (netns "-" = the host's). */
+export function parseRigNodes(text: string): RigNode[] {
+  return text.split(/\s+/).filter((w) => w.length > 0).map((word) => {
+    const f = word.split(',');
+    const [name, cluster, role, host, netns, address, link] = f;
+    if (f.length !== 7 || (cluster !== 'prod-like' && cluster !== 'production') || (role !== 'manager' && role !== 'worker')) {
+      throw new Error(`${RIG_MISSING} (SLIPWAY_RIG_NODES has a malformed entry "${word}"; re-run scripts/rig/up.sh)`);
+    }
+    return { name: name!, cluster, role, host: host!, netns: netns === '-' ? undefined : netns, address: address!, link: link! };
+  });
+}
+
 /** The rig's endpoints; throws "the Docker rig is not up: run scripts/rig/up.sh" when its variables are missing. */
 export function rig(env: NodeJS.ProcessEnv = process.env, envFile = RIG_ENV_FILE): Rig {
   const v = readRigVars(env, envFile);
+  const nodes = parseRigNodes(v.SLIPWAY_RIG_NODES);
+  const of = (cluster: RigNode['cluster']): RigNode[] =>
+    nodes.filter((n) => n.cluster === cluster).sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name) : a.role === 'manager' ? -1 : 1));
   return {
-    prodLike: { host: v.SLIPWAY_RIG_PRODLIKE_HOST, label: 'prod-like' },
-    production: { host: v.SLIPWAY_RIG_PRODUCTION_HOST, label: 'production', netns: v.SLIPWAY_RIG_PRODUCTION_NETNS },
+    prodLike: { host: v.SLIPWAY_RIG_PRODLIKE_HOST, label: 'prod-like', nodes: of('prod-like') },
+    production: { host: v.SLIPWAY_RIG_PRODUCTION_HOST, label: 'production', netns: v.SLIPWAY_RIG_PRODUCTION_NETNS, nodes: of('production') },
     registry: v.SLIPWAY_RIG_REGISTRY,
     baseImages: v.SLIPWAY_RIG_BASE_IMAGES.split(/\s+/).filter((s) => s.length > 0),
+    linksNetns: v.SLIPWAY_RIG_LINKS_NETNS,
   };
 }
 

@@ -38,6 +38,14 @@ export class SwarmStacks implements StackClusterPort {
     return this.client.docker;
   }
 
+  async nodeAddress(nodeId: string): Promise<string> {
+    const [info, node] = await Promise.all([
+      this.client.call(() => this.docker.info() as Promise<{ Swarm?: { NodeID?: string } }>),
+      this.client.call(() => this.docker.getNode(nodeId).inspect() as Promise<{ Status?: { Addr?: string } }>),
+    ]);
+    return info.Swarm?.NodeID === nodeId || !node.Status?.Addr ? '127.0.0.1' : node.Status.Addr;
+  }
+
   /** Everything a plan compares against: 4 calls (services of the stack, all networks, secrets, configs). */
   async running(stack: string): Promise<RunningStack> {
     const filter = { label: [`${NAMESPACE_LABEL}=${stack}`] };

@@ -59,7 +59,8 @@ export class GitClient {
   /** Runs `git <args>` in `options.cwd`; resolves whatever the exit code (rejects only when git cannot run). */
   async run(args: readonly string[], options: GitRunOptions): Promise<GitResult> {
     const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, ...FIXED_ENV };
-    const started = performance.now();
+    // performance.now() loads perf_hooks (~1.5 ms at start-up): only when someone listens.
+    const started = this.listeners.size > 0 ? performance.now() : 0;
     // --no-optional-locks: reads such as status do not rewrite the index (no lock contention, less I/O).
     const call = this.transport.exec(this.gitExecutable(env.PATH), ['--no-optional-locks', ...args], {
       cwd: options.cwd,

@@ -1,6 +1,7 @@
 import type { ClusterConfig, ClusterRole, SlipwayConfig } from '../../core/config/model';
 import { SlipwayError } from '../../core/errors';
 import { splitBuildSteps, type ProductionRollback, type StageContext, type StageExecutors, type StageOutcome } from '../../core/pipeline';
+import { deploysStack } from '../stack/source';
 import type { PipelineToolkit, StagingEnvironment } from './toolkit';
 
 export interface PipelineExecutorSet {
@@ -63,8 +64,27 @@ export function createPipelineExecutors(tools: PipelineToolkit): PipelineExecuto
   let staging: StagingEnvironment | undefined;
   const common = (ctx: Ctx) => ({ runId: ctx.runId, signal: ctx.signal, log: ctx.log });
 
-  const deployTo = async (ctx: Ctx, role: ClusterRole) => {
+  const deployTo = async (ctx: Ctx, role: ClusterRole): Promise<StageOutcome> => {
     const target = cluster(ctx.config, role);
+    if (deploysStack(ctx.config)) {
+      // The app image by tag, pinned to the digest this run (or the run it resumes) pushed.
+      const image = ctx.artifacts.tag ?? deployImage(ctx);
+      ctx.log(`deploying the stack with ${image}${ctx.artifacts.digest ? `@${ctx.artifacts.digest}` : ''} to ${target.name}`, 'info');
+      const r = await tools.deployStack({
+        ...common(ctx),
+        workspaceDir: ctx.workspaceDir,
+        config: ctx.config,
+        cluster: target,
+        image,
+        ...(ctx.artifacts.digest ? { digest: ctx.artifacts.digest } : {}),
+        confirmed: role !== 'production' || ctx.approved,
+        ...(ctx.artifacts.commit ? { commit: ctx.artifacts.commit } : {}),
+      });
+      const artifacts: Record<string, string> = {};
+      if (r.release !== undefined) artifacts[`stackRelease.${role}`] = String(r.release);
+      if (r.previousRelease !== undefined && !r.skipped) artifacts[`previousRelease.${role}`] = String(r.previousRelease);
+      return { message: r.skipped ? `${target.name} already runs it: ${r.message}` : r.message, ...(r.skipped ? { result: 'skipped' as const } : {}), artifacts };
+    }
     const image = deployImage(ctx);
     ctx.log(`deploying ${image} as ${serviceOf(ctx.config)} to ${target.name}`, 'info');
     const r = await tools.deploy({ ...common(ctx), cluster: target, service: serviceOf(ctx.config), image, version: ctx.version, confirmed: role !== 'production' || ctx.approved });
@@ -74,8 +94,11 @@ export function createPipelineExecutors(tools: PipelineToolkit): PipelineExecuto
   const testOn = async (ctx: Ctx, role: ClusterRole, which: 'readiness' | 'production') => {
     const target = cluster(ctx.config, role);
     const env = need(ctx.config.deploy?.[which], `deploy.${which}`, `Add deploy.${which}: { compose: FILE, test: SERVICE } or drop the stage from pipeline.stages`);
-    const targetUrl = await tools.serviceUrl({ cluster: target, service: serviceOf(ctx.config), signal: ctx.signal });
-    if (targetUrl) ctx.log(`${serviceOf(ctx.config)} answers at ${targetUrl} on ${target.name}`, 'info');
+    const stack = deploysStack(ctx.config);
+    const targetUrl = stack
+      ? await tools.stackUrl({ workspaceDir: ctx.workspaceDir, config: ctx.config, cluster: target, signal: ctx.signal })
+      : await tools.serviceUrl({ cluster: target, service: serviceOf(ctx.config), signal: ctx.signal });
+    if (targetUrl) ctx.log(`${stack ? `the stack's ${ctx.config.deploy?.app ?? 'app'}` : serviceOf(ctx.config)} answers at ${targetUrl} on ${target.name}`, 'info');
     await tools.runTestContainer({ ...common(ctx), workspaceDir: ctx.workspaceDir, cluster: target, compose: env.compose, test: env.test, image: deployImage(ctx), version: ctx.version, ...(targetUrl ? { targetUrl } : {}) });
     return { message: `${env.test} passed against ${target.name}` };
   };
@@ -144,6 +167,12 @@ export function createPipelineExecutors(tools: PipelineToolkit): PipelineExecuto
   return {
     executors,
     rollback: async (ctx) => {
+      if (deploysStack(ctx.config)) {
+        const previous = ctx.artifacts['previousRelease.production'];
+        if (previous === undefined) return { message: 'nothing to roll back: this run did not change production (or production had no earlier release)' };
+        const r = await tools.rollbackStack({ ...common(ctx), workspaceDir: ctx.workspaceDir, config: ctx.config, cluster: cluster(ctx.config, 'production'), to: Number(previous), reason: `production tests of pipeline run ${ctx.runId} failed` });
+        return { message: r.message };
+      }
       const r = await tools.rollback({ ...common(ctx), cluster: cluster(ctx.config, 'production'), service: serviceOf(ctx.config) });
       return { message: r.message };
     },

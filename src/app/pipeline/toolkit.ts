@@ -33,6 +33,15 @@ export interface PipelineToolkit {
   startStaging(options: Common & { workspaceDir: string; config: SlipwayConfig; image: string; version: string }): Promise<StagingEnvironment>;
   /** Deploys `image` (by digest) as the service on the cluster and waits for the rollout. */
   deploy(options: Common & { cluster: ClusterConfig; service: string; image: string; version: string; confirmed: boolean }): Promise<{ message: string; previousImage?: string }>;
+  /**
+   * Deploys slipway.yml's stack with the app image on the cluster (create or update), follows it to converged, and
+   * records a release with trigger `pipeline <run>`. `skipped` when the cluster already runs exactly that.
+   */
+  deployStack(options: Common & { workspaceDir: string; config: SlipwayConfig; cluster: ClusterConfig; image: string; digest?: string; confirmed: boolean; commit?: string }): Promise<StackStageResult>;
+  /** Rolls the whole stack back to release `to` (a new release saying so) and follows it. */
+  rollbackStack(options: Common & { workspaceDir: string; config: SlipwayConfig; cluster: ClusterConfig; to: number; reason: string }): Promise<{ message: string }>;
+  /** Where the stack's app answers (its host-published port, on the node running its task), if it publishes one. */
+  stackUrl(options: { workspaceDir: string; config: SlipwayConfig; cluster: ClusterConfig; signal: AbortSignal }): Promise<string | undefined>;
   /** Rolls the service back to its previous spec on the cluster and waits. */
   rollback(options: Common & { cluster: ClusterConfig; service: string }): Promise<{ message: string }>;
   /** Where the deployed service answers on the cluster's node (its first host-published port), if it publishes one. */
@@ -42,4 +51,14 @@ export interface PipelineToolkit {
    * SLIPWAY_TARGET_URL) set to `targetUrl`; throws on a non-zero exit.
    */
   runTestContainer(options: Common & { workspaceDir: string; cluster: ClusterConfig; compose: string; test: string; image: string; version: string; targetUrl?: string }): Promise<void>;
+}
+
+export interface StackStageResult {
+  readonly message: string;
+  /** Nothing to do: the cluster already runs what the files say for this image. */
+  readonly skipped: boolean;
+  /** The release this deploy recorded. */
+  readonly release?: number;
+  /** The newest release before this deploy (what a rollback returns to). */
+  readonly previousRelease?: number;
 }

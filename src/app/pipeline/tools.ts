@@ -1,9 +1,14 @@
+import { applyStackDeploy, prepareStackDeploy } from '../stack/deploy';
+import { prepareStackRollback } from '../stack/releases';
+import { stackSourceFor } from '../stack/source';
+import { planLines } from '../../core/stack/plan';
 import { environmentOf, loadEnvironmentTemplate, runTestService, startEnvironment, stopEnvironment, type EnvironmentIo } from '../../core/build/environment';
 import { composeProjectName } from '../../core/build/labels';
 import type { OutputSink } from '../../core/build/ports';
 import type { SlipwayConfig } from '../../core/config/model';
 import { SlipwayError, cancelledError } from '../../core/errors';
 import { RunEvents } from '../../core/run/events';
+import { serviceUrl } from '../../core/swarm/serviceUrl';
 import { lineWriter, type LineSink } from '../../core/run/lines';
 import { buildWorkspace, packageWorkspace } from '../build';
 import type { PipelinePorts } from '../ports';
@@ -49,14 +54,66 @@ export function pipelineToolkit(ports: PipelinePorts): PipelineToolkit {
       });
     },
 
+    async deployStack(o) {
+      const cluster = ports.stacks(o.cluster);
+      const source = stackSourceFor(o.config, o.cluster);
+      const deps = { cluster, files: ports.stackFiles(o.workspaceDir), registryFor: ports.registryFor, env: ports.env };
+      const before = await cluster.releases(source.stack);
+      const prepared = await prepareStackDeploy(deps, source, o.image, o.digest ? { digest: o.digest } : {});
+      for (const w of prepared.warnings) o.log(`warning: ${w}`, 'stderr');
+      for (const line of planLines(prepared.plan)) o.log(line, 'info');
+      const result = await applyStackDeploy(deps, prepared, {
+        ...(o.confirmed ? { confirmation: { cluster: o.cluster.name } } : {}),
+        trigger: `pipeline ${o.runId}`,
+        who: ports.env.SLIPWAY_ACTOR ?? ports.env.USER ?? 'pipeline',
+        ...(o.commit ? { commit: o.commit } : {}),
+        signal: o.signal,
+        onEvent: (e) => o.log(e.kind === 'step' ? e.text : `${e.service}: ${e.kind === 'serviceDone' ? `${e.outcome} (${e.message})` : e.message}`, e.kind === 'step' ? 'info' : 'stdout'),
+      });
+      if (result.outcome === 'failed') throw new SlipwayError('docker', result.message, { remedies: result.remedies });
+      const previous = before[before.length - 1]?.number;
+      return { message: result.message, skipped: result.outcome === 'unchanged', ...(result.release !== undefined ? { release: result.release } : {}), ...(previous !== undefined ? { previousRelease: previous } : {}) };
+    },
+
+    async rollbackStack(o) {
+      const cluster = ports.stacks(o.cluster);
+      const source = stackSourceFor(o.config, o.cluster);
+      const prepared = await prepareStackRollback(cluster, source, o.to);
+      for (const line of planLines(prepared.plan)) o.log(line, 'info');
+      const result = await applyStackDeploy({ cluster, files: ports.stackFiles(o.workspaceDir) }, prepared, {
+        // The pipeline rolls production back on its own in deployment mode: that mode is the confirmation.
+        confirmation: { cluster: o.cluster.name },
+        trigger: `pipeline ${o.runId}`,
+        who: ports.env.SLIPWAY_ACTOR ?? ports.env.USER ?? 'pipeline',
+        reason: o.reason,
+        signal: o.signal,
+        onEvent: (e) => o.log(e.kind === 'step' ? e.text : `${e.service}: ${e.message}`, 'info'),
+      });
+      if (result.outcome === 'failed') throw new SlipwayError('docker', result.message, { remedies: result.remedies });
+      return { message: `${source.stack} back at release #${o.to} (${prepared.version}), recorded as release #${result.release ?? '?'}` };
+    },
+
+    async stackUrl(o) {
+      const source = stackSourceFor(o.config, o.cluster);
+      if (!source.app) return undefined;
+      const cluster = ports.stacks(o.cluster);
+      const { service, tasks } = await cluster.serviceState(`${source.stack}_${source.app}`);
+      const port = service.ports.find((p) => p.published !== undefined && p.published > 0);
+      if (!port) return undefined;
+      // A host-mode port answers only on the node running the task; ingress ports on every node.
+      const task = port.mode === 'host' ? tasks.find((t) => t.desiredState === 'running' && t.state === 'running') : undefined;
+      const host = task ? await cluster.nodeAddress(task.nodeId) : '127.0.0.1';
+      return `http://${host}:${port.published}`;
+    },
+
     async rollback(o) {
       return rollbackServiceAndWait(ports.connect(o.cluster), o.service, { onMessage: (m) => o.log(m, 'info'), onTasks: (lines) => lines.forEach((l) => o.log(l)) });
     },
 
     async serviceUrl(o) {
-      const { service } = await ports.connect(o.cluster).serviceState(o.service);
-      const port = service.ports.find((p) => p.published !== undefined);
-      return port ? `http://127.0.0.1:${port.published}` : undefined;
+      const snapshot = await ports.connect(o.cluster).snapshot();
+      const service = snapshot.services.find((s) => s.name === o.service);
+      return service ? serviceUrl(service, snapshot.tasks, snapshot.nodes) : undefined;
     },
 
     async runBuilder(o) {

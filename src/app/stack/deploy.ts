@@ -11,7 +11,7 @@ import { planChangesNothing, planStack, type StackPlan } from '../../core/stack/
 import { needsRollout, stackSteps, describeStep } from '../../core/stack/steps';
 import { serviceConvergence, type ServiceConvergence } from '../../core/stack/convergence';
 import { nextReleaseNumber, releasesToPrune, type ReleaseRecord } from '../../core/stack/release';
-import { formatImageRef, parseImageRef, tryParseImageRef, versionOf } from '../../core/swarm/imageRef';
+import { formatImageRef, parseImageRef, shortDigest, tryParseImageRef, versionOf } from '../../core/swarm/imageRef';
 import type { RegistryLookup } from '../../core/swarm/operations';
 import type { Confirmation } from '../../core/swarm/plans';
 import type { Remedy } from '../../core/remedies';
@@ -176,8 +176,9 @@ export async function applyStackDeploy(deps: Pick<StackDeployDeps, 'cluster' | '
   const { plan, desired } = prepared;
   assertStackConfirmed(plan, options.confirmation);
   if (planChangesNothing(plan) && !plan.forced) {
-    const app = prepared.source.app ? plan.services.find((s) => s.name === `${plan.stack}_${prepared.source.app}`)?.to : undefined;
-    return { outcome: 'unchanged', plan, version: prepared.version, services: [], remedies: [], message: `Stack ${plan.stack} on ${plan.cluster.name} already runs ${app ?? prepared.version} as the files say; nothing to do` };
+    const app = prepared.source.app ? tryParseImageRef(plan.services.find((s) => s.name === `${plan.stack}_${prepared.source.app}`)?.to) : undefined;
+    const runs = app ? `${versionOf(app)}${app.digest ? ` (${shortDigest(app.digest)})` : ''}` : prepared.version;
+    return { outcome: 'unchanged', plan, version: prepared.version, services: [], remedies: [], message: `Stack ${plan.stack} on ${plan.cluster.name} already runs ${runs} as the files say; nothing to do` };
   }
   const followed: Followed[] = [];
   const byName = new Map(plan.services.map((s) => [s.name, s] as const));
@@ -242,6 +243,7 @@ async function recordRelease(cluster: StackClusterPort, prepared: PreparedStackD
       secrets: [...desired.secrets.map((s) => s.name), ...desired.externalSecrets],
       configs: [...desired.configs.map((c) => c.name), ...desired.externalConfigs],
       ...(outcome ? { outcome } : {}),
+      ...(prepared.source.onPush ? { onPush: prepared.source.onPush } : {}),
     };
     if (await cluster.writeRelease(record)) {
       for (const n of releasesToPrune([...existing.map((r) => r.number), number])) await cluster.removeRelease(desired.stack, n);

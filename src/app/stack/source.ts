@@ -1,8 +1,9 @@
 /** Which stack slipway.yml deploys on a cluster: its name, its files (per cluster), the app service and image. */
-import type { SlipwayConfig } from '../../core/config/model';
+import { CONFIG_DEFAULTS, type SlipwayConfig } from '../../core/config/model';
 import { SlipwayError } from '../../core/errors';
 import { validateStackName } from '../../core/stack/convert';
 import type { ClusterTarget } from '../../core/swarm/model';
+import type { OnPushPolicy } from '../../core/agent/onPush';
 
 export interface StackSource {
   readonly stack: string;
@@ -11,6 +12,8 @@ export interface StackSource {
   readonly app?: string;
   /** `registry/image` of the app, without tag (undefined when slipway.yml has no package.image). */
   readonly appRepository?: string;
+  /** deploy.onPush, as releases record it (the agent reads it from the cluster). */
+  readonly onPush?: OnPushPolicy;
 }
 
 /** True when slipway.yml deploys a stack (deploy.files), not a plain service. */
@@ -33,5 +36,12 @@ export function stackSourceFor(config: SlipwayConfig, cluster: ClusterTarget): S
   if (bad) throw new SlipwayError('config', `deploy.stack: ${bad}`, { remedies: [{ action: 'openConfig' }] });
   const registry = deploy.registry ?? cluster.registry;
   const appRepository = image ? (registry && !image.startsWith(`${registry}/`) ? `${registry}/${image}` : image) : undefined;
-  return { stack, files: cluster.stackFiles ?? deploy.files, ...(deploy.app ? { app: deploy.app } : {}), ...(appRepository ? { appRepository } : {}) };
+  const onPush: OnPushPolicy | undefined =
+    deploy.onPush && deploy.app && appRepository
+      ? { tag: deploy.onPush.tag, clusters: [...deploy.onPush.clusters], app: deploy.app, repository: appRepository, mode: config.pipeline?.mode ?? CONFIG_DEFAULTS.mode }
+      : undefined;
+  if (deploy.onPush && !appRepository) {
+    throw new SlipwayError('config', 'deploy.onPush needs package.image: the agent deploys pushes of the app image, and slipway.yml does not name it', { remedies: [{ action: 'openConfig' }] });
+  }
+  return { stack, files: cluster.stackFiles ?? deploy.files, ...(deploy.app ? { app: deploy.app } : {}), ...(appRepository ? { appRepository } : {}), ...(onPush ? { onPush } : {}) };
 }

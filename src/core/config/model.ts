@@ -63,6 +63,13 @@ export interface DeployConfig {
   readonly registry?: string;
   readonly readiness?: TestEnvironmentConfig;
   readonly production?: TestEnvironmentConfig;
+  /** Push to deploy: the agent on each listed cluster deploys pushes of the app image's `tag` (needs `app`). */
+  readonly onPush?: OnPushConfig;
+}
+
+export interface OnPushConfig {
+  readonly tag: string;
+  readonly clusters: readonly string[];
 }
 
 export type PipelineMode = 'delivery' | 'deployment';

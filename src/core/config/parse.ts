@@ -109,6 +109,8 @@ export function describe(error: ErrorObject): string {
       return oneOfHint(error);
     case 'pattern':
       return `has an unexpected form (expected to match ${String(p.pattern)})`;
+    case 'dependencies':
+      return `needs "${String(p.missingProperty)}" when it has "${String(p.property)}"`;
     case 'minItems':
       return `needs at least ${String(p.limit)} item(s)`;
     case 'minLength':
@@ -141,7 +143,7 @@ interface RawConfig {
   package?: { image: string; dockerfile?: string; context?: string; buildArgs?: Record<string, unknown> };
   integration?: { compose: string; test: string; app?: string; parallel?: number; readyTimeoutSeconds?: number; testTimeoutSeconds?: number };
   clusters?: Record<string, { role: ClusterRole; host?: string; context?: string; registry?: string; stackFiles?: string[]; tls?: { ca?: string; cert?: string; key?: string } }>;
-  deploy?: { service?: string; stack?: string; files?: string[]; app?: string; registry?: string; readiness?: TestEnvironmentConfig; production?: TestEnvironmentConfig };
+  deploy?: { service?: string; stack?: string; files?: string[]; app?: string; registry?: string; readiness?: TestEnvironmentConfig; production?: TestEnvironmentConfig; onPush?: { tag: string; clusters: string[] } };
   pipeline?: { mode?: 'delivery' | 'deployment'; stages?: PipelineStageId[] };
 }
 

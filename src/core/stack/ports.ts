@@ -23,6 +23,8 @@ export interface StackClusterPort {
   removeService(name: string): Promise<void>;
   remove(stack: string): Promise<string[]>;
   serviceState(name: string): Promise<{ service: SwarmService; tasks: SwarmTask[] }>;
+  /** How the engine Slipway talks to reaches a node's host-mode ports: 127.0.0.1 for itself, else the node's address. */
+  nodeAddress(nodeId: string): Promise<string>;
   releases(stack: string): Promise<ReleaseRecord[]>;
   writeRelease(record: ReleaseRecord): Promise<boolean>;
   removeRelease(stack: string, number: number): Promise<void>;

@@ -7,6 +7,7 @@
 import { SlipwayError } from '../errors';
 import type { DesiredStack } from './convert';
 import type { EngineNetworkSpec, EngineServiceSpec } from './engineSpec';
+import type { OnPushPolicy } from '../agent/onPush';
 
 export const RELEASE_STACK_LABEL = 'io.slipway.stack';
 export const RELEASE_NUMBER_LABEL = 'io.slipway.release';
@@ -45,6 +46,8 @@ export interface ReleaseRecord {
   readonly configs: readonly string[];
   /** How the deploy ended: converged, or failed with Swarm's reason. */
   readonly outcome?: { readonly converged: boolean; readonly message: string };
+  /** The stack follows pushes (deploy.onPush): the agent on the cluster reads it from the newest release. */
+  readonly onPush?: OnPushPolicy;
 }
 
 /** Swarm config names: at most 64 characters of [a-zA-Z0-9_.-]. */

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { SlipwayError } from '../../core/errors';
 import { AVH_DEFAULTS } from '../../core/gitflow/config';
 import type { FlowOutcome, InitOptions } from '../../core/gitflow/engine';
+import type { FinishPreview } from '../../core/gitflow/finishPreview';
 import type { FinishOptions } from '../../core/gitflow/finishPlan';
 import { branchNameProblem } from '../../core/gitflow/refName';
 import { FLOW_TYPES, isFinishable, namesVersion, type FlowType } from '../../core/gitflow/types';
@@ -19,6 +20,8 @@ export interface FlowCommandHost {
   readonly repoFor: (root: string) => FlowRepoModel | undefined;
   /** Re-reads a repository and updates the view, status bar and context keys. */
   readonly refresh: (repo?: FlowRepoModel) => Promise<void>;
+  /** Tells the user what an action did: a notification with its follow-ups, and the Slipway output channel. */
+  readonly report: (text: string, detail: readonly string[]) => void;
 }
 
 const TYPE_LABEL: Record<FlowType, string> = { feature: 'Feature', bugfix: 'Bugfix', release: 'Release', hotfix: 'Hotfix', support: 'Support' };
@@ -45,6 +48,7 @@ export function registerFlowCommands(context: vscode.ExtensionContext, host: Flo
     try {
       const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Git Flow: ${title}` }, fn);
       for (const w of outcome.warnings) void vscode.window.showWarningMessage(`Slipway: ${w}`);
+      void tellOutcome(repo, outcome);
       return outcome;
     } catch (e) {
       if (SlipwayError.is(e, 'conflict')) {
@@ -57,6 +61,30 @@ export function registerFlowCommands(context: vscode.ExtensionContext, host: Flo
       await host.refresh(repo);
     }
   };
+
+  /** The message every action ends with, and its follow-ups: open the merge commit, push what a finish merged. */
+  const tellOutcome = async (repo: FlowRepoModel, outcome: FlowOutcome): Promise<void> => {
+    const text = `Git Flow: ${outcome.summary[0] ?? outcome.action}${outcome.summary.length > 2 ? ` (+${outcome.summary.length - 2} more)` : ''}`;
+    host.report(`${text}`, [`${outcome.action} in ${repo.root}:`, ...outcome.summary.map((l) => `  - ${l}`), ...outcome.warnings.map((w) => `  ! ${w}`)]);
+    const buttons: string[] = [];
+    if (outcome.mergedInto) buttons.push('Open Merge Commit');
+    const canPush = outcome.pushable && (await repo.get())?.remote !== undefined;
+    if (canPush) buttons.push('Push');
+    if (outcome.action.endsWith(' start') && outcome.branch && (await repo.get())?.remote !== undefined) buttons.push('Publish');
+    const picked = await vscode.window.showInformationMessage(text, ...buttons);
+    if (picked === 'Open Merge Commit' && outcome.mergedInto) {
+      const content = await repo.engine.showCommit(outcome.mergedInto);
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content, language: 'diff' }), { preview: true });
+    } else if (picked === 'Push' && outcome.pushable) {
+      const refs = outcome.pushable;
+      await act(repo, `push ${refs.join(' ')}`, () => repo.engine.push(refs));
+    } else if (picked === 'Publish') {
+      await vscode.commands.executeCommand('slipway.flow.publish', undefined, { folder: repo.root });
+    }
+  };
+
+  /** The finish's plan as the confirmation shows it: the steps, then the predicted conflicts. */
+  const planText = (p: FinishPreview): string => p.summary.join('\n') + (p.warnings.length ? `\n\n${p.warnings.join('\n')}` : '');
 
   const start = async (type: FlowType, target?: unknown, baseArg?: string, options?: TargetOptions & { fetch?: boolean }) => {
     const repo = await repoOf(target, options);
@@ -116,7 +144,27 @@ export function registerFlowCommands(context: vscode.ExtensionContext, host: Flo
     }
     const k = kind;
     const n = name;
+    // From the UI (no name given as an argument) the plan comes first, predicted conflicts included: one click goes ahead.
+    if (typeof target !== 'string') {
+      const preview = await repo.engine.previewFinish(k, n, finishOptions);
+      const conflicts = preview.conflicts.length > 0;
+      const go = conflicts ? 'Finish Anyway' : 'Finish';
+      const picked = await vscode.window.showInformationMessage(
+        `Finish ${TYPE_LABEL[k]} ${n}?${conflicts ? ' It will stop on conflicts.' : ''}`,
+        { modal: true, detail: planText(preview) },
+        go,
+      );
+      if (picked !== go) return undefined;
+    }
     return act(repo, `finish ${k} ${n}`, () => repo.engine.finish(k, n, finishOptions));
+  };
+
+  const update = async (type: FlowType | undefined, target?: unknown, options?: TargetOptions & { rebase?: boolean }) => {
+    const repo = await repoOf(target, options);
+    const { type: nodeType, name } = branchTarget(target);
+    const kind = nodeType ?? type ?? (await repo.get())?.branches.find((b) => b.current)?.type;
+    if (!kind) throw new SlipwayError('usage', 'The current branch is not a git-flow branch', { hint: 'Use Update on a branch in the Git Flow view' });
+    return act(repo, `update ${name ?? 'current branch'}`, () => repo.engine.update(kind, name, { rebase: options?.rebase === true }));
   };
 
   const branchTarget = (target: unknown): { type?: FlowType; name?: string } =>
@@ -164,6 +212,21 @@ export function registerFlowCommands(context: vscode.ExtensionContext, host: Flo
     return start(type, name ?? (isFlowNode(target) ? target : undefined), base, isFlowNode(target) ? { folder: target.repo.root } : undefined);
   });
   registerCommand(context, 'slipway.flow.finish', (target?: unknown, options?: TargetOptions & FinishOptions) => finish(branchTarget(target).type, target, options));
+  // The plan a finish would follow, as data (the confirmation shows it; scripts and tests read it).
+  registerCommand(context, 'slipway.flow.finish.preview', async (target?: unknown, options?: TargetOptions & FinishOptions & { type?: FlowType }) => {
+    const repo = await repoOf(target, options);
+    const { type, name } = branchTarget(target);
+    const kind = type ?? options?.type ?? (await repo.get())?.branches.find((b) => b.current)?.type;
+    if (!kind || !isFinishable(kind)) throw new SlipwayError('usage', 'Name a feature, bugfix, release or hotfix branch to preview its finish');
+    const preview = await repo.engine.previewFinish(kind, name, options ?? {});
+    const text = planText(preview);
+    // From the view: the plan opens beside the code (nothing is changed).
+    if (isFlowNode(target)) {
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: `Finishing ${preview.branch} would:\n\n${text}\n` }), { preview: true });
+    }
+    return { ...preview, text };
+  });
+  registerCommand(context, 'slipway.flow.update', (target?: unknown, options?: TargetOptions & { type?: FlowType; rebase?: boolean }) => update(options?.type, target, options));
   registerCommand(context, 'slipway.flow.publish', async (target?: unknown, options?: TargetOptions & { type?: FlowType }) => {
     const repo = await repoOf(target, options);
     const { type, name } = branchTarget(target);
@@ -231,6 +294,9 @@ export function registerFlowCommands(context: vscode.ExtensionContext, host: Flo
       const current = o?.branches.find((b) => b.current);
       if (current && isFinishable(current.type)) {
         items.push({ label: `$(check) Finish ${TYPE_LABEL[current.type]} ${current.name}`, run: () => vscode.commands.executeCommand('slipway.flow.finish', { kind: 'branch', repo, branch: current }) });
+      }
+      if (current && isFinishable(current.type) && current.behind) {
+        items.push({ label: `$(repo-pull) Update ${current.branch}`, description: `${current.behind} new on ${current.base ?? 'its base'}`, run: () => vscode.commands.executeCommand('slipway.flow.update', { kind: 'branch', repo, branch: current }) });
       }
       if (current && !current.published) {
         items.push({ label: `$(cloud-upload) Publish ${current.branch}`, run: () => vscode.commands.executeCommand('slipway.flow.publish', { kind: 'branch', repo, branch: current }) });

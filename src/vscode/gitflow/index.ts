@@ -10,6 +10,8 @@ export interface GitFlowServices {
   readonly engineFor: (root: string) => GitFlowEngine;
   /** The repository's git directory, watched for branch and config changes. */
   readonly gitDirFor: (root: string) => string | undefined;
+  /** Appends lines to the Slipway output channel. */
+  readonly log: (lines: readonly string[]) => void;
 }
 
 /** What the extension exposes of Git Flow (tests read the view through it). */
@@ -17,6 +19,10 @@ export interface GitFlowApi {
   readonly view: GitFlowTreeProvider;
   readonly repos: () => readonly FlowRepoModel[];
   readonly refresh: () => Promise<void>;
+  /** The messages git-flow actions ended with, newest last (the last 20). */
+  readonly messages: () => readonly string[];
+  /** What the status bar item shows (undefined when hidden). */
+  readonly statusBar: () => { readonly text: string; readonly command: string | undefined } | undefined;
 }
 
 const REFRESH_DELAY_MS = 250;
@@ -24,6 +30,7 @@ const REFRESH_DELAY_MS = 250;
 /** The *Git Flow* view, its commands, the status bar item, and refresh on git state changes. */
 export function activateGitFlow(context: vscode.ExtensionContext, services: GitFlowServices): GitFlowApi {
   let models: FlowRepoModel[] = [];
+  const messages: string[] = [];
   let watchers: vscode.Disposable[] = [];
   const timers = new Map<FlowRepoModel, NodeJS.Timeout>();
 
@@ -74,6 +81,11 @@ export function activateGitFlow(context: vscode.ExtensionContext, services: GitF
     repos: () => models,
     repoFor: (root) => models.find((m) => m.root === root) ?? models.find((m) => root.startsWith(m.root + '/')),
     refresh,
+    report: (text, detail) => {
+      messages.push(text);
+      if (messages.length > 20) messages.shift();
+      services.log(detail);
+    },
   });
   context.subscriptions.push(
     vscode.workspace.onDidChangeWorkspaceFolders(rebuild),
@@ -82,5 +94,5 @@ export function activateGitFlow(context: vscode.ExtensionContext, services: GitF
     { dispose: () => timers.forEach((t) => clearTimeout(t)) },
   );
   rebuild();
-  return { view: tree, repos: () => models, refresh: () => refresh() };
+  return { view: tree, repos: () => models, refresh: () => refresh(), messages: () => [...messages], statusBar: () => status.snapshot() };
 }

@@ -96,8 +96,12 @@ export class GitFlowTreeProvider implements vscode.TreeDataProvider<FlowNode>, v
         const item = new vscode.TreeItem(b.name, vscode.TreeItemCollapsibleState.None);
         item.id = `branch:${node.repo.root}:${b.branch}`;
         item.iconPath = new vscode.ThemeIcon(b.current ? 'check' : 'git-branch');
-        item.description = [b.current ? 'current' : undefined, b.published ? 'published' : undefined].filter(Boolean).join(' · ') || undefined;
-        item.tooltip = `${b.branch} (${b.sha.slice(0, 8)})${b.base ? `, based on ${b.base}` : ''}`;
+        const counts = b.ahead !== undefined && b.behind !== undefined && (b.ahead > 0 || b.behind > 0) ? `↑${b.ahead} ↓${b.behind}` : undefined;
+        item.description = [counts, b.current ? 'current' : undefined, b.published ? 'published' : undefined].filter(Boolean).join(' · ') || undefined;
+        item.tooltip = [
+          `${b.branch} (${b.sha.slice(0, 8)})${b.base ? `, based on ${b.base}` : ''}`,
+          ...(b.ahead !== undefined && b.behind !== undefined ? [aheadBehindText(b.ahead, b.behind, b.base ?? 'its base')] : []),
+        ].join('\n');
         // Markers the menus match on: type, current/other, published/local.
         item.contextValue = `gitflowBranch.${b.type}.${b.current ? 'current' : 'other'}.${b.published ? 'published' : 'local'}`;
         return item;
@@ -108,4 +112,13 @@ export class GitFlowTreeProvider implements vscode.TreeDataProvider<FlowNode>, v
   dispose(): void {
     this.changed.dispose();
   }
+}
+
+/** "2 commits ahead of develop, 1 behind" (what the ↑/↓ counts mean). */
+export function aheadBehindText(ahead: number, behind: number, base: string): string {
+  if (ahead === 0 && behind === 0) return `Even with ${base}`;
+  const n = (k: number) => `${k} commit${k === 1 ? '' : 's'}`;
+  return [ahead > 0 ? `${n(ahead)} ahead of ${base}` : undefined, behind > 0 ? `${n(behind)} behind ${base} (Update brings them in)` : undefined]
+    .filter(Boolean)
+    .join(', ');
 }

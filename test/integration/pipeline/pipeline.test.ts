@@ -1,37 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import type { PipelineRunView } from '../../../src/core/pipeline';
+import { pipelineCli, type PipelineCliRun } from '../../support/pipelineCli';
 import { createPipelineWorkspace, type PipelineWorkspace } from '../../support/pipelineWorkspace';
-import { execInNetns } from '../../support/rig';
+import { dockerOk, execInNetns } from '../../support/rig';
 
-const CLI = join(__dirname, '..', '..', '..', '..', 'dist', 'cli.js');
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  run: PipelineRunView & { stages: { id: string; state: string; message?: string }[] };
-}
+type CliRun = PipelineCliRun;
 
 /** `slipway --json pipeline …` in the workspace; the last stdout line is the run. */
 function pipeline(ws: PipelineWorkspace, ...args: string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, '-C', ws.dir, '--json', 'pipeline', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const last = stdout.trim().split('\n').pop() ?? '';
-      try {
-        resolve({ code: code ?? 1, stdout, stderr, run: (JSON.parse(last) as { run: CliRun['run'] }).run });
-      } catch {
-        reject(new Error(`no run in the output (exit ${code}):\n${stdout}\n${stderr}`));
-      }
-    });
-  });
+  return pipelineCli(ws.dir, args);
 }
 
 const states = (r: CliRun) => Object.fromEntries(r.run.stages.map((s) => [s.id, s.state]));
@@ -55,7 +31,11 @@ describe('slipway pipeline on the rig: the go-auth fixture through the nine stag
     assert.match(digestRef, new RegExp(`^${ws.rig.registry}/${ws.service}@sha256:[0-9a-f]{64}$`));
     assert.equal(await ws.serviceImage('prod-like'), digestRef);
     assert.equal(await ws.serviceImage('production'), digestRef);
-    const health = await execInNetns(ws.rig.production.netns, ['node', '-e', `fetch('http://127.0.0.1:${ws.port}/health').then(r=>r.json()).then(b=>console.log(b.version))`]);
+    // a host-mode port answers only on the node that runs the task: ask from inside that node's network namespace
+    const where = (await dockerOk(ws.rig.production.host, ['service', 'ps', ws.service, '--filter', 'desired-state=running', '--format', '{{.Node}}'])).split('\n')[0];
+    const node = ws.rig.production.nodes.find((n) => n.name === where);
+    assert.ok(node?.netns, `${ws.service} runs on ${where}, not a production node of the rig`);
+    const health = await execInNetns(node.netns, ['node', '-e', `fetch('http://127.0.0.1:${ws.port}/health').then(r=>r.json()).then(b=>console.log(b.version))`]);
     assert.equal(health.stdout.trim(), 'develop', health.stderr);
   });
 

@@ -27,7 +27,7 @@ class FakeGit implements GitPort {
     if (args[0] === 'for-each-ref') return ok(this.refs.map((r) => r.join('\0')).join('\n') + '\n');
     if (args[0] === 'config' && args[2] === '--get-regexp') return ok(AVH_CONFIG);
     if (args[0] === 'status') return ok(this.status);
-    if (args[0] === 'merge' && this.mergeConflicts) {
+    if (args.includes('merge') && this.mergeConflicts) {
       this.status = 'UU README.md\0';
       return { code: 1, stdout: 'CONFLICT (content): Merge conflict in README.md', stderr: '' };
     }
@@ -68,7 +68,7 @@ describe('GitFlowEngine (fake git)', () => {
     const outcome = await new GitFlowEngine(git).finish('feature', 'x');
     assert.deepEqual(git.writes, [
       'checkout -q develop',
-      'merge -q --no-edit --ff feature/x',
+      '-c maintenance.auto=false merge -q --no-edit --ff feature/x',
       'branch -d feature/x',
       'config --local --remove-section gitflow.branch.feature/x',
     ]);

@@ -55,6 +55,16 @@ function fakeToolkit(fail: Partial<Record<string, string>> = {}, dirty: string[]
       return { message: 'go-auth on production back on 1.1.0' };
     },
     serviceUrl: async (o) => `http://127.0.0.1:${o.cluster.name === 'production' ? 18201 : 18101}`,
+    deployStack: async (o) => {
+      check(`deployStack ${o.cluster.name} ${o.image}@${o.digest ?? '-'} confirmed=${o.confirmed}`);
+      const skipped = fail[`skip ${o.cluster.name}`] !== undefined;
+      return { message: skipped ? 'nothing to do' : `release #4`, skipped, ...(skipped ? {} : { release: 4, previousRelease: 3 }) };
+    },
+    rollbackStack: async (o) => {
+      check(`rollbackStack ${o.cluster.name} to ${o.to}`);
+      return { message: `back at release #${o.to}` };
+    },
+    stackUrl: async (o) => `http://10.0.0.9:${o.cluster.name === 'production' ? 18200 : 18100}`,
     runTestContainer: async (o) => check(`test ${o.test} on ${o.cluster.name} at ${o.targetUrl}`),
   };
   return { tools, calls };
@@ -171,5 +181,28 @@ describe('pipeline stage executors', () => {
       stages: STAGE_IDS, selected: ['deploy-prod-like'], executors: set.executors, signal: new AbortController().signal,
     });
     assert.deepEqual(calls, ['deploy prod-like localhost:5000/go-auth:1.0.0 confirmed=true']);
+  });
+});
+
+describe('pipeline stages on a stack (deploy.files)', () => {
+  const STACK_CONFIG: SlipwayConfig = { ...CONFIG, deploy: { stack: 'go-auth', files: ['stack.yml'], app: 'app', registry: 'localhost:5000', readiness: CONFIG.deploy!.readiness!, production: CONFIG.deploy!.production! } };
+
+  it('deploys the stack with the pushed tag pinned to its digest, tests at the app\'s published port, and rolls the stack back when production tests fail', async () => {
+    const { tools, calls } = fakeToolkit({ 'test smoke on production at http://10.0.0.9:18200': 'smoke failed' });
+    const view = await runWith(tools, 'deployment', STACK_CONFIG);
+    assert.equal(view.status, 'failed');
+    assert.ok(calls.includes(`deployStack prod-like localhost:5000/go-auth:1.2.0@sha256:${'a'.repeat(64)} confirmed=true`), calls.join('\n'));
+    assert.ok(calls.includes('test readiness on prod-like at http://10.0.0.9:18100'), calls.join('\n'));
+    assert.ok(calls.includes('rollbackStack production to 3'), calls.join('\n'));
+    assert.match(view.stages.find((s) => s.id === 'production-tests')!.message ?? '', /production rolled back: back at release #3/);
+  });
+
+  it('shows a deploy of what already runs as skipped, not passed, and the run still passes', async () => {
+    const { tools } = fakeToolkit({ 'skip prod-like': 'yes' });
+    const view = await runWith(tools, 'deployment', STACK_CONFIG);
+    assert.equal(view.status, 'passed');
+    const stage = view.stages.find((s) => s.id === 'deploy-prod-like')!;
+    assert.equal(stage.state, 'skipped');
+    assert.match(stage.message ?? '', /already runs it/);
   });
 });

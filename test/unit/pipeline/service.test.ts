@@ -49,6 +49,9 @@ function toolkit(deployed: string[]): PipelineToolkit {
     },
     rollback: unused,
     serviceUrl: async () => undefined,
+    deployStack: unused,
+    rollbackStack: unused,
+    stackUrl: unused,
     runTestContainer: async () => undefined,
   };
 }

@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SlipwayError } from '../../../src/core/errors';
+import { convertStack } from '../../../src/core/stack/convert';
 import { interpolate } from '../../../src/core/stack/interpolate';
 import { loadStack, type StackFileText } from '../../../src/core/stack/load';
 import { shellSplit } from '../../../src/core/stack/shortSyntax';
@@ -114,6 +117,19 @@ services:
     const { warnings } = loadStack([file('s.yml', BASE.replace('slipway-rig/redis:7', 'redis:${REDIS_TAG}'))], { SLIPWAY_IMAGE: 'x' });
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!, /REDIS_TAG is not set/);
+  });
+});
+
+describe('the go-auth fixture\'s stack file', () => {
+  it('loads and converts: app with a host-mode port on the overlay network, redis with its volume', () => {
+    const dir = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'go-auth');
+    const loaded = loadStack([{ path: 'stack.yml', dir, text: readFileSync(join(dir, 'stack.yml'), 'utf8') }], { SLIPWAY_IMAGE: 'localhost:5000/go-auth:1.0' });
+    const d = convertStack('go-auth', loaded);
+    assert.deepEqual(d.services.map((s) => s.spec.Name), ['go-auth_app', 'go-auth_redis']);
+    assert.deepEqual(d.services[0]!.spec.EndpointSpec?.Ports, [{ Protocol: 'tcp', TargetPort: 3000, PublishedPort: 18100, PublishMode: 'host' }]);
+    assert.equal(d.services[1]!.spec.TaskTemplate.ContainerSpec.Mounts?.[0]?.Source, 'go-auth_redis-data');
+    assert.deepEqual(d.networks.map((n) => n.spec.Name), ['go-auth_back']);
+    assert.throws(() => loadStack([{ path: 'stack.yml', dir, text: readFileSync(join(dir, 'stack.yml'), 'utf8') }], {}), /stack\.yml:8:5: services\.app\.image required variable SLIPWAY_IMAGE is unset/);
   });
 });
 
