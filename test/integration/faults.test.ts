@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspaceHash } from '../../src/core/build/labels';
+import { createPipelineWorkspace } from '../support/pipelineWorkspace';
 import { dockerCli, exec, rig } from '../support/rig';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -85,5 +86,60 @@ describe('faults: no fault ever ends green (rig)', function () {
       left = (await dockerCli(r.production.host, mine)).stdout.trim();
     }
     assert.equal(left, '', 'the killed build left no container behind');
+  });
+
+  it('the CLI SIGKILLed mid-pipeline at the readiness tests: the next run reaps what it left; the history says interrupted, with the stages reached', async () => {
+    const ws = await createPipelineWorkspace();
+    try {
+      await ws.configure({ mode: 'deployment', stages: ['checkout', 'build', 'deploy-prod-like', 'readiness-tests'] });
+      // A readiness test that takes its time, so the CLI is killed while it runs.
+      await ws.commitFile('docker-compose.deploy.yml', 'version: "3.8"\nservices:\n  smoke:\n    image: ${SLIPWAY_IMAGE}\n    command: ["sh", "-c", "echo checking; sleep 120"]\n', 'slow readiness test');
+      const run = startCli(['-C', ws.dir, '--json', 'pipeline'], process.env, ws.dir);
+      const runId = await new Promise<string>((resolve, reject) => {
+        const timer = setInterval(() => {
+          const started = /"type":"runStarted","runId":"([^"]+)"/.exec(run.output());
+          if (started && run.output().includes('"text":"checking"')) {
+            clearInterval(timer);
+            resolve(started[1]!);
+          }
+        }, 100);
+        void run.ended.then((e) => {
+          clearInterval(timer);
+          reject(new Error(`the pipeline ended before the readiness test ran (exit ${e.code}):\n${e.stdout}\n${e.stderr}`));
+        });
+      });
+      const labelled = async (): Promise<string[]> => {
+        const filter = `label=io.slipway.run=${runId}`;
+        const containers = (await dockerCli(r.prodLike.host, ['ps', '-aq', '--filter', filter])).stdout.split('\n');
+        const networks = (await dockerCli(r.prodLike.host, ['network', 'ls', '-q', '--filter', filter])).stdout.split('\n');
+        return [...containers, ...networks].filter((l) => l.trim() !== '');
+      };
+      const before = await labelled();
+      assert.ok(before.length >= 2, `the readiness test's container and network carry the run's labels (found ${before.length})`);
+      const owner = (await dockerCli(r.prodLike.host, ['network', 'ls', '--filter', `label=io.slipway.run=${runId}`, '--format', '{{.Label "io.slipway.owner"}} {{.Label "io.slipway.kind"}} {{.Label "io.slipway.workspace"}}'])).stdout.trim();
+      assert.match(owner, new RegExp(`:${run.child.pid} readiness [0-9a-f]{8}$`), 'all four labels on the network');
+      run.child.kill('SIGKILL');
+      const killed = await run.ended;
+      assert.equal(killed.signal, 'SIGKILL');
+
+      const runs = await exec(process.execPath, [CLI, '-C', ws.dir, '--json', 'pipeline', 'runs'], { timeoutMs: 30_000 });
+      assert.equal(runs.code, 0, runs.stderr);
+      const record = (JSON.parse(runs.stdout) as { branches: { runs: { runId: string; status: string; failedStage?: string; stages: { id: string; state: string }[] }[] }[] }).branches
+        .flatMap((b) => b.runs)
+        .find((x) => x.runId === runId);
+      assert.ok(record, `run ${runId} is in the history`);
+      assert.equal(record.status, 'interrupted');
+      assert.equal(record.failedStage, 'readiness-tests');
+      assert.deepEqual(record.stages.filter((x) => x.state === 'passed').map((x) => x.id), ['checkout', 'build', 'deploy-prod-like']);
+      const human = await exec(process.execPath, [CLI, '-C', ws.dir, 'pipeline', 'runs'], { timeoutMs: 30_000 });
+      assert.match(human.stdout, new RegExp(`${runId} .* interrupted .* at readiness-tests: the process running it \\(.*:${run.child.pid}\\) died during readiness-tests`));
+
+      // The next run (here only its checkout) starts with the janitor on every engine it uses.
+      const next = await exec(process.execPath, [CLI, '-C', ws.dir, 'pipeline', '--to', 'checkout'], { timeoutMs: 60_000 });
+      assert.equal(next.code, 0, next.stderr);
+      assert.deepEqual(await labelled(), [], 'the killed run left nothing behind after the next run');
+    } finally {
+      await ws.dispose();
+    }
   });
 });

@@ -11,7 +11,19 @@ function sinkStream(write: (chunk: string) => void): PassThrough {
   return s;
 }
 
-const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** A wait that ends early (and clears its timer) when `stop` aborts: a finished run must not hold the process. */
+function pause(ms: number, stop: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (stop.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      stop.removeEventListener('abort', done);
+      resolve();
+    }
+    stop.addEventListener('abort', done, { once: true });
+  });
+}
 
 /**
  * The exit code of a started container whose output stream is `streamEnded`. `wait()` answers when it exits — but
@@ -21,6 +33,7 @@ const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  */
 export async function exitStatus(container: Docker.Container, streamEnded: Promise<void>, endpoint: EngineEndpoint, what: string): Promise<number> {
   let settled = false;
+  const stop = new AbortController();
   const waited = (container.wait() as Promise<{ StatusCode?: number }>).then(
     (r) => (typeof r?.StatusCode === 'number' ? r.StatusCode : undefined),
     (e: unknown) => {
@@ -30,7 +43,7 @@ export async function exitStatus(container: Docker.Container, streamEnded: Promi
   );
   const looked = (async (): Promise<number | undefined> => {
     await streamEnded;
-    await pause(1000);
+    await pause(1000, stop.signal);
     for (;;) {
       if (settled) return undefined;
       let info: Docker.ContainerInspectInfo;
@@ -41,7 +54,7 @@ export async function exitStatus(container: Docker.Container, streamEnded: Promi
         throw lostEngine(endpoint, what, e);
       }
       if (!info.State.Running) return info.State.ExitCode;
-      await pause(500);
+      await pause(500, stop.signal);
     }
   })();
   try {
@@ -54,6 +67,7 @@ export async function exitStatus(container: Docker.Container, streamEnded: Promi
     return code;
   } finally {
     settled = true;
+    stop.abort();
     waited.catch(() => undefined);
     looked.catch(() => undefined);
   }

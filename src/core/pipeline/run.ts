@@ -53,6 +53,12 @@ export interface PipelineRunOptions<C = unknown> {
   readonly artifacts?: Readonly<Record<string, string>>;
   readonly signal: AbortSignal;
   readonly onEvent?: PipelineListener;
+  /**
+   * Called with the run as it stands when it starts and as each stage starts and ends, and awaited, so a record of
+   * the run exists before any stage does its work: a run whose process dies shows as interrupted where it stopped.
+   * A checkpoint that fails does not fail the run.
+   */
+  readonly onCheckpoint?: (view: PipelineRunView) => Promise<void>;
   readonly now?: () => number;
 }
 
@@ -79,15 +85,20 @@ export async function runPipeline<C>(options: PipelineRunOptions<C>): Promise<Pi
     options.onEvent?.(event);
   };
   const approved = options.approved === true || mode === 'deployment' || selected[0] === APPROVAL_STAGE;
+  const checkpoint = async (): Promise<void> => {
+    await options.onCheckpoint?.(view).catch(() => undefined);
+  };
 
   emit({ type: 'runStarted', runId, title: `${options.branch} @ ${options.version}`, stages: [...options.stages], at: startedAt });
   for (const id of options.stages) {
     if (!selected.includes(id)) emit({ type: 'stageEnded', runId, stage: id, result: 'skipped', durationMs: 0, message: 'not selected' });
   }
+  await checkpoint();
 
   let deployedProduction = false;
   let ended: { result: FinishedResult; message?: string; remedies?: readonly Remedy[] } = { result: 'passed' };
   for (const [i, id] of selected.entries()) {
+    if (i > 0) await checkpoint(); // the previous stage's end
     if (id === APPROVAL_STAGE && !approved) {
       emit({ type: 'approvalRequired', runId, stage: id, at: now(), message: APPROVAL_MESSAGE });
       ended = { result: 'paused', message: APPROVAL_MESSAGE, remedies: [{ action: 'approveProduction' }] };
@@ -111,6 +122,7 @@ export async function runPipeline<C>(options: PipelineRunOptions<C>): Promise<Pi
     };
     const stageStart = now();
     emit({ type: 'stageStarted', runId, stage: id, at: stageStart });
+    await checkpoint();
     try {
       const executor = options.executors[id];
       if (!executor) {

@@ -112,9 +112,11 @@ export interface PipelineRunRecord extends RunMeta {
   readonly reason?: string;
   readonly rollback?: { ok: boolean; message: string };
   readonly artifacts: Readonly<Record<string, string>>;
+  /** `<hostname>:<pid>` of the process running it, while it runs (a record still running whose owner is gone was interrupted). */
+  readonly owner?: string;
 }
 
-export function toRecord(view: PipelineRunView): PipelineRunRecord {
+export function toRecord(view: PipelineRunView, owner?: string): PipelineRunRecord {
   const record: PipelineRunRecord = {
     runId: view.runId,
     mode: view.mode,
@@ -134,6 +136,7 @@ export function toRecord(view: PipelineRunView): PipelineRunRecord {
     ...(view.reason !== undefined ? { reason: view.reason } : {}),
     ...(view.rollback ? { rollback: view.rollback } : {}),
     artifacts: { ...view.artifacts },
+    ...(owner !== undefined && view.status === 'running' ? { owner } : {}),
   };
   return record;
 }
