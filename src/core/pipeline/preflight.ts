@@ -68,34 +68,19 @@ export function preflightPlan(config: SlipwayConfig, stages: readonly StageId[])
     need({ key: 'integration.compose', file: integration.compose, services: [integration.test, ...(integration.app ? [integration.app] : [])] });
   };
 
-  for (const stage of stages) {
-    switch (stage) {
-      case 'checkout':
-        break;
-      case 'unit-tests':
-        if (!config.build) problem('unit-tests needs build: { image, steps }');
-        break;
-      case 'build':
-        if (!config.package) problem('build needs package: { image: NAME } to build the service image');
-        break;
-      case 'deploy-staging':
-      case 'functional-tests':
-        staging(stage);
-        break;
-      case 'deploy-prod-like':
-        deployTarget(stage, 'prod-like');
-        break;
-      case 'readiness-tests':
-        tests(stage, 'prod-like', 'readiness');
-        break;
-      case 'deploy-production':
-        deployTarget(stage, 'production');
-        break;
-      case 'production-tests':
-        tests(stage, 'production', 'production');
-        break;
-    }
-  }
+  // What each stage needs, one line per stage.
+  const checks: Record<StageId, (stage: StageId) => void> = {
+    checkout: () => undefined,
+    'unit-tests': () => !config.build && problem('unit-tests needs build: { image, steps }'),
+    build: () => !config.package && problem('build needs package: { image: NAME } to build the service image'),
+    'deploy-staging': staging,
+    'functional-tests': staging,
+    'deploy-prod-like': (stage) => deployTarget(stage, 'prod-like'),
+    'readiness-tests': (stage) => tests(stage, 'prod-like', 'readiness'),
+    'deploy-production': (stage) => deployTarget(stage, 'production'),
+    'production-tests': (stage) => tests(stage, 'production', 'production'),
+  };
+  for (const stage of stages) checks[stage](stage);
   return { problems, files };
 }
 
