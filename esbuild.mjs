@@ -24,6 +24,17 @@ const lazyDockerDeps = {
     });
   },
 };
+// What only ssh:// endpoints (ssh2) and BuildKit sessions (gRPC, protobuf) need — 650 KB of the extension — lives in
+// dist/vendor/*.js, required on first use (lazy-docker-deps above makes those requires lazy), so activating the
+// extension does not load it (bench/activation.mjs).
+const VENDOR = { ssh2: 'ssh2', 'grpc-grpc-js': '@grpc/grpc-js', 'grpc-proto-loader': '@grpc/proto-loader', protobufjs: 'protobufjs' };
+const vendorSplit = {
+  name: 'vendor-split',
+  setup(build) {
+    const byModule = new Map(Object.entries(VENDOR).map(([file, mod]) => [mod, file]));
+    build.onResolve({ filter: /^(ssh2|@grpc\/grpc-js|@grpc\/proto-loader|protobufjs)$/ }, (a) => ({ path: `./vendor/${byModule.get(a.path)}.js`, external: true }));
+  },
+};
 const common = {
   plugins: [lazyDockerDeps],
   bundle: true,
@@ -66,7 +77,8 @@ const flowOnly = {
 const builds = [
   // Minified (names kept, libraries may rely on them): loading less code is measurable in the editor's activation
   // (bench/activation.mjs) and at each CLI start (bench/flow.mjs).
-  { ...common, minify: true, keepNames: true, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode'] },
+  { ...common, plugins: [lazyDockerDeps, vendorSplit], minify: true, keepNames: true, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode'] },
+  { ...common, minify: true, keepNames: true, entryPoints: VENDOR, outdir: 'dist/vendor' },
   {
     ...common,
     minify: true,

@@ -13,11 +13,12 @@ const mocha = ['node_modules/mocha/bin/mocha.js', '--forbid-only', '--reporter',
 const SUITES = {
   unit: [...mocha, '--timeout', '10000', 'out/test/unit/**/*.test.js'],
   integration: [...mocha, '--timeout', '180000', '--slow', '5000', 'out/test/integration/**/*.test.js'],
-  extension: ['scripts/vscode-host/run-extension-tests.mjs'],
+  // The extension tests also regenerate the README's pictures (media/screenshots/*.png).
+  extension: ['scripts/vscode-host/run-extension-tests.mjs', '--screenshots', 'media/screenshots'],
 };
 
 // The fewest tests each suite may run (passed + failed; skipped ones do not count). Raise a floor when you add tests.
-const FLOORS = { unit: 230, integration: 140, extension: 24 };
+const FLOORS = { unit: 265, integration: 140, extension: 55 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = wanted.length > 0 ? wanted : Object.keys(SUITES);

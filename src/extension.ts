@@ -7,33 +7,43 @@ import { createBuildPorts, createPipelinePorts } from './adapters/wiring';
 import { buildAndTestWorkspace, buildWorkspace, packageWorkspace, testWorkspace } from './app/build';
 import { runDoctorChecks } from './adapters/doctor';
 import { activateBuild } from './vscode/build/index';
-import { activateConfigCommands } from './vscode/config';
+import { activateConfigCommands, activateConfigDiagnostics } from './vscode/config';
 import { activateDoctor } from './vscode/doctor';
 import { pipelineDependencies, runPipelineFor } from './app/pipeline/run';
 import { runHistoryFor } from './adapters/runHistory';
 import { activatePipeline } from './vscode/pipeline';
-import { registerCommand } from './vscode/common/commands';
+import { registerCommand, registerCommandsRunQuery } from './vscode/common/commands';
 import { OutputLog } from './vscode/common/outputLog';
 import { GitFlowEngine } from './core/gitflow/engine';
 import { directTransport, findGitDir, gitClient, gitPort, gitTags, HelperProcessTransport } from './adapters/git';
 import { formatGitCommand } from './core/gitflow/port';
 import { activateGitFlow, type GitFlowApi } from './vscode/gitflow';
 import { ClusterWatcher } from './adapters/docker/clusterWatcher';
+import { userInfo } from 'node:os';
 import { SwarmCluster } from './adapters/docker/swarm';
+import { SwarmStacks } from './adapters/docker/stacks';
+import { workspaceStackFiles } from './adapters/fs/stackFiles';
+import { loadSlipwayConfig } from './adapters/config';
 import { loadClusterTargets, registryLookup } from './adapters/docker/swarmClusters';
 import { listRegistryTags } from './adapters/registry';
-import { parseClusterList } from './core/swarm/clusters';
+import { mergeClusters, parseClusterList } from './core/swarm/clusters';
 import { activateSwarm } from './vscode/swarm';
+import { pendingPromotionsService } from './app/agent/pending';
+import { SwarmPendingPromotions } from './adapters/docker/pendingPromotions';
+import { activatePendingPromotions } from './vscode/agent/pendingPromotions';
 
 
 export interface SlipwayApi {
   readonly version: string;
+  /** How long activate() itself took (Slipway's own code, not loading the bundle), for bench/activation.mjs. */
+  readonly activationMs: number;
   readonly gitFlow?: GitFlowApi;
   /** The last lines written to the Slipway output channel (git commands, git-flow actions). */
   readonly outputLines: () => readonly string[];
 }
 
 export function activate(context: vscode.ExtensionContext): SlipwayApi {
+  const started = performance.now();
   const output = vscode.window.createOutputChannel('Slipway');
   context.subscriptions.push(output);
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0');
@@ -51,8 +61,12 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
     },
   });
 
-  activateDoctor(context, output, { runChecks: (cwd) => runDoctorChecks(cwd) });
+  registerCommandsRunQuery(context);
+  activateDoctor(context, output, {
+    runChecks: (cwd, extraClusters) => runDoctorChecks(cwd, { extraClusters }),
+  });
   activateConfigCommands(context);
+  activateConfigDiagnostics(context);
   const buildPorts = createBuildPorts();
   activateBuild(context, {
     build: (o) => buildWorkspace(buildPorts, o),
@@ -72,12 +86,30 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
     registryFor: registryLookup(),
     registryTags: (ref) => listRegistryTags(ref),
     gitTags,
+    stacks: {
+      config: (folder) => loadSlipwayConfig(folder),
+      deps: (cluster, folder) => ({ cluster: new SwarmStacks(SwarmCluster.connect(cluster)), files: workspaceStackFiles(folder), registryFor: registryLookup(), env: process.env }),
+      releases: (cluster) => new SwarmStacks(SwarmCluster.connect(cluster)).allReleases(),
+      author: async (folder) => {
+        const commit = (await gitClient.read(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: folder, timeoutMs: 10_000 }))?.trim();
+        return { who: process.env.SLIPWAY_ACTOR ?? userInfo().username, ...(commit ? { commit } : {}) };
+      },
+    },
   });
-  activatePipeline(context, {
+  const pendingPromotions = pendingPromotionsService({
+    clusters: async (dir) => mergeClusters(await loadClusterTargets(dir, {}), parseClusterList(vscode.workspace.getConfiguration('slipway').get('clusters'), 'settings')),
+    connect: (cluster) => {
+      const client = SwarmCluster.connect(cluster);
+      return { stacks: new SwarmStacks(client), pending: new SwarmPendingPromotions(client) };
+    },
+  });
+  const pipeline = activatePipeline(context, {
     runPipeline: (request) => runPipelineFor(pipelineDependencies(createPipelinePorts(process.env, buildPorts)), request),
     recentRuns: async (dir) => (await runHistoryFor(dir)).recent({ limit: 200 }),
     runLog: async (dir, runId) => (await runHistoryFor(dir)).readLog(runId),
+    pendingPromotions: (dir) => pendingPromotions.list(dir),
   });
+  activatePendingPromotions(context, pendingPromotions, () => void pipeline.controller.refreshHistory());
   registerCommand(context, 'slipway.showVersion', () => {
     void vscode.window.showInformationMessage(`Slipway ${version}`);
     return version;
@@ -89,7 +121,7 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
     log: (lines) => lines.forEach((l) => log.appendLine(l)),
   });
 
-  return { version, gitFlow, outputLines: () => log.lines() };
+  return { version, gitFlow, outputLines: () => log.lines(), activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {

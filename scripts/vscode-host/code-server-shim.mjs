@@ -5,14 +5,18 @@
 // It starts code-server on a free port with fresh state dirs, opens the workbench in headless Chromium with the
 // extension-test payload, relays the extension host's output, and exits with the test run's exit code.
 // Environment: SLIPWAY_HOST_TIMEOUT (s, default 600) → exit 124 when the tests have not finished by then;
-// SLIPWAY_HOST_VERBOSE=1 shows code-server's and the workbench's own log lines; everything else (e.g.
+// SLIPWAY_HOST_VERBOSE=1 shows code-server's and the workbench's own log lines; SLIPWAY_HOST_UNTRUSTED=1 keeps
+// workspace trust on and opens the folder in Restricted Mode (never trusted); everything else (e.g.
 // SLIPWAY_TEST_COUNTS, SLIPWAY_SCREENSHOT_DIR) reaches the extension host unchanged.
 // A test line `@@SCREENSHOT <file.png>@@` makes the shim save a screenshot of the workbench to that file.
+// A test line `@@UI <json>@@` ({action, …, ack}) drives the workbench like a user — types, presses keys, clicks a
+// button, reads what a dialog or input box shows — and writes the answer to the `ack` file (see ui-driver.mjs).
 // Exit codes: the tests' (0 pass, 1 fail), 124 timeout, 3 the host could not start, 130/143 interrupted.
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { format } from 'node:util';
+import { performUiAction } from './ui-driver.mjs';
 import {
   assertHostInstalled, closeChromium, freePort, hostEnv, launchChromium, startCodeServer, stopCodeServer,
 } from './host.mjs';
@@ -20,6 +24,7 @@ import {
 const started = Date.now();
 const verbose = process.env.SLIPWAY_HOST_VERBOSE === '1';
 const timeoutSec = Number(process.env.SLIPWAY_HOST_TIMEOUT || 600);
+const untrusted = process.env.SLIPWAY_HOST_UNTRUSTED === '1';
 
 // Workbench and server chatter that says nothing about the tests (matched against a message's first line).
 const NOISE = [
@@ -76,13 +81,14 @@ async function main() {
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
     'git.autofetch': false,
+    ...(untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false } : {}),
   }, null, 2));
 
   const serverLog = [];
   const port = await freePort();
   try {
     codeServer = await startCodeServer({
-      port, userDataDir, extensionsDir, env: hostEnv(root),
+      port, userDataDir, extensionsDir, env: hostEnv(root), workspaceTrust: untrusted,
       output: (l) => (verbose ? console.error(`[code-server] ${l}`) : serverLog.push(l)),
     });
   } catch (e) {
@@ -101,6 +107,12 @@ async function main() {
     const text = Array.isArray(message) ? format(...message) : String(message);
     if (!verbose && NOISE.some((re) => re.test(text.split('\n', 1)[0]))) return;
     for (const line of text.split('\n')) {
+      const ui = /@@UI (\{.*\})@@/.exec(line);
+      if (ui) {
+        // In order, after any screenshot asked for before it.
+        screenshots = screenshots.then(() => performUiAction(page, JSON.parse(ui[1])));
+        continue;
+      }
       const shot = /@@SCREENSHOT (.+?)@@/.exec(line);
       if (shot) {
         screenshots = screenshots.then(() => saveScreenshot(page, shot[1]));

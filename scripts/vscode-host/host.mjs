@@ -46,11 +46,12 @@ export function hostEnv(stateDir, extra = {}) {
   return env;
 }
 
-export function codeServerArgs({ port, userDataDir, extensionsDir }) {
+/** `workspaceTrust`: keep VS Code's workspace trust on (a fresh profile then opens the folder untrusted). */
+export function codeServerArgs({ port, userDataDir, extensionsDir, workspaceTrust = false }) {
   return [
     CODE_SERVER_ENTRY,
     '--auth', 'none',
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--disable-telemetry', '--disable-update-check', ...(workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
     '--bind-addr', `127.0.0.1:${port}`,
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
@@ -61,10 +62,10 @@ export function codeServerArgs({ port, userDataDir, extensionsDir }) {
  * Starts code-server in its own process group (so stopCodeServer takes down the extension host and pty host too)
  * and resolves once /healthz answers. `output` receives its stdout/stderr lines.
  */
-export async function startCodeServer({ port, userDataDir, extensionsDir, env, output = () => {}, readyTimeoutMs = 30_000 }) {
+export async function startCodeServer({ port, userDataDir, extensionsDir, env, output = () => {}, readyTimeoutMs = 30_000, workspaceTrust = false }) {
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  const child = spawn(process.execPath, codeServerArgs({ port, userDataDir, extensionsDir }), {
+  const child = spawn(process.execPath, codeServerArgs({ port, userDataDir, extensionsDir, workspaceTrust }), {
     env,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,16 +8,18 @@
 // installed with `--install-extension` into the run's fresh extensions directory. The development path the host
 // needs for a test run is a stub extension that contributes nothing, so every command the tests run is the .vsix's.
 // The extension host's workspace is a temp git copy of test/fixtures/go-auth/, removed afterwards.
-// Usage: node scripts/vscode-host/run-extension-tests.mjs [--timeout SECONDS] [--verbose] [--screenshots DIR]
+// Usage: node scripts/vscode-host/run-extension-tests.mjs [--timeout SECONDS] [--verbose] [--screenshots DIR] [--files RE]
+//   --files RE         only the test files whose name matches RE (e.g. 'activation|production'), to iterate quickly
 //   --screenshots DIR  tests that call takeScreenshot() save PNGs there (code-server route only)
 // Exit code: 0 when every test passed; the host's code otherwise (1 failures, 124 timeout, 3 host did not start).
 // $SLIPWAY_TEST_COUNTS (set by scripts/run-suites.mjs) receives {passed, failed, skipped} from inside the host.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installVsix, packageVsix, testRunnerStub } from './vsix.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(join(repo, 'package.json'));
@@ -30,6 +32,7 @@ function option(name, fallback) {
 const timeout = option('--timeout', process.env.SLIPWAY_HOST_TIMEOUT || '600');
 const screenshots = option('--screenshots', process.env.SLIPWAY_SCREENSHOT_DIR);
 const verbose = process.argv.includes('--verbose');
+const files = option('--files', undefined);
 
 /** A real VS Code: the one named by the environment, else the newest cached by test-electron, else none. */
 function vscodeExecutable() {
@@ -43,6 +46,7 @@ function vscodeExecutable() {
 /** A fresh git repository holding the fixture service, as a user's checkout would look. */
 function prepareWorkspace(root) {
   const ws = join(root, 'go-auth');
+  mkdirSync(root, { recursive: true });
   cpSync(join(repo, 'test', 'fixtures', 'go-auth'), ws, { recursive: true });
   const git = (...args) => execFileSync('git', args, { cwd: ws, stdio: 'pipe' });
   git('init', '-q', '-b', 'master');
@@ -52,36 +56,6 @@ function prepareWorkspace(root) {
   git('add', '-A');
   git('commit', '-q', '-m', 'Initial commit');
   return ws;
-}
-
-/** `vsce package` of the built dist/, as `npm run vsix` makes it (without rebuilding: the caller built it). */
-function packageVsix(dir) {
-  const { version } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
-  const vsix = join(dir, `slipway-${version}.vsix`);
-  execFileSync(process.execPath, [join(repo, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix], { cwd: repo, stdio: 'pipe' });
-  return vsix;
-}
-
-/** Installs the .vsix as a user would: the editor's own `--install-extension`. */
-async function installVsix(vsix, { real, userDataDir, extensionsDir, stateDir }) {
-  if (real) {
-    execFileSync(real, ['--install-extension', vsix, `--user-data-dir=${userDataDir}`, `--extensions-dir=${extensionsDir}`], { stdio: 'pipe' });
-  } else {
-    const { CODE_SERVER_ENTRY, assertHostInstalled, hostEnv } = await import('./host.mjs');
-    assertHostInstalled();
-    execFileSync(process.execPath, [CODE_SERVER_ENTRY, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], { env: hostEnv(stateDir), stdio: 'pipe' });
-  }
-  const installed = readdirSync(extensionsDir).filter((d) => d.startsWith('slipway.slipway-'));
-  if (installed.length !== 1) throw new Error(`installing ${vsix} left ${installed.length} Slipway extensions in ${extensionsDir}`);
-}
-
-/** The extension-development path a test run requires: an extension with no code and no contributions. */
-function testRunnerStub(dir) {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({
-    name: 'slipway-test-runner', publisher: 'slipway-tests', version: '0.0.0', engines: { vscode: '^1.90.0' },
-  }));
-  return dir;
 }
 
 for (const f of ['dist/extension.js', 'out/test/extension/index.js']) {
@@ -111,20 +85,34 @@ try {
   const userDataDir = join(root, 'user-data');
   const extensionsDir = join(root, 'extensions');
   mkdirSync(extensionsDir, { recursive: true });
-  const vsix = packageVsix(root);
+  const vsix = packageVsix(repo, root);
   await installVsix(vsix, { real, userDataDir, extensionsDir, stateDir: join(root, 'install-state') });
   console.log(`installed ${vsix.slice(root.length + 1)} into the host's extensions directory`);
-  await runTests({
-    vscodeExecutablePath: executable,
-    extensionDevelopmentPath: testRunnerStub(join(root, 'test-runner')),
-    extensionTestsPath: join(repo, 'out', 'test', 'extension', 'index.js'),
-    launchArgs: [workspace, `--user-data-dir=${userDataDir}`, `--extensions-dir=${extensionsDir}`],
-    extensionTestsEnv: {
-      SLIPWAY_HOST_TIMEOUT: timeout,
-      ...(verbose ? { SLIPWAY_HOST_VERBOSE: '1' } : {}),
-      ...(screenshots && !real ? { SLIPWAY_SCREENSHOT_DIR: resolve(screenshots) } : {}),
-    },
-  });
+  const run = (ws, userData, extra) =>
+    runTests({
+      vscodeExecutablePath: executable,
+      extensionDevelopmentPath: testRunnerStub(join(root, 'test-runner')),
+      extensionTestsPath: join(repo, 'out', 'test', 'extension', 'index.js'),
+      launchArgs: [ws, `--user-data-dir=${userData}`, `--extensions-dir=${extensionsDir}`],
+      extensionTestsEnv: {
+        SLIPWAY_HOST_TIMEOUT: timeout,
+        ...(files ? { SLIPWAY_TEST_FILES: files } : {}),
+        ...(verbose ? { SLIPWAY_HOST_VERBOSE: '1' } : {}),
+        ...(screenshots && !real ? { SLIPWAY_SCREENSHOT_DIR: resolve(screenshots) } : {}),
+        // The code-server route can drive the workbench's dialogs and input boxes (ui-driver.mjs).
+        ...(real ? {} : { SLIPWAY_UI_DRIVER: '1' }),
+        ...extra,
+      },
+    });
+  // Both hosts run whatever the other's result; the first failure is the run's.
+  let failure;
+  await run(workspace, userDataDir, {}).catch((e) => (failure ??= e));
+  // The same .vsix in a workspace that was never trusted (Restricted Mode): test/extension/untrusted/ only.
+  if (!real && (!files || /untrusted/.test(files))) {
+    console.log('untrusted workspace: a second host with workspace trust on');
+    await run(prepareWorkspace(join(root, 'untrusted')), join(root, 'user-data-untrusted'), { SLIPWAY_HOST_UNTRUSTED: '1' }).catch((e) => (failure ??= e));
+  }
+  if (failure) throw failure;
 } catch (e) {
   code = typeof e?.code === 'number' && e.code !== 0 ? e.code : 1;
   if (typeof e?.code !== 'number') console.error(`slipway: extension tests could not run: ${e?.message ?? e}`);

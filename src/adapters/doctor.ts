@@ -1,11 +1,21 @@
-import type { DoctorCheck } from '../core/doctor';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { clusterChecks, composeCheck, filesNamedBy, registriesNamedBy, type ClusterProbe, type DoctorCheck } from '../core/doctor';
+import type { SlipwayConfig } from '../core/config/model';
+import { toSlipwayError } from '../core/errors';
+import { mergeClusters } from '../core/swarm/clusters';
+import type { ClusterTarget } from '../core/swarm/model';
 import { detectCompose } from './compose/detect';
+import { CONFIG_FILE, loadSlipwayConfig } from './config';
 import { defaultEndpoint, dockerClient, engineError, type EngineEndpoint } from './docker/endpoint';
-import { gitClient } from './git/client';
+import { SwarmCluster } from './docker/swarm';
+import { loadClusterTargets } from './docker/swarmClusters';
+import { execFile } from './process';
+import { registryBaseUrl } from './registry';
 
 async function gitCheck(): Promise<DoctorCheck> {
   try {
-    const r = await gitClient.run(['--version'], { cwd: process.cwd(), timeoutMs: 10_000 });
+    const r = await execFile('git', ['--version'], { timeoutMs: 10_000 });
     return { name: 'git', ok: r.code === 0, detail: r.stdout.trim() || r.stderr.trim() };
   } catch (e) {
     return { name: 'git', ok: false, detail: (e as Error).message, fix: 'Install git (apt-get install git)' };
@@ -15,11 +25,11 @@ async function gitCheck(): Promise<DoctorCheck> {
 async function gitFlowCheck(cwd: string): Promise<DoctorCheck> {
   const name = 'git-flow config';
   try {
-    const inRepo = await gitClient.run(['rev-parse', '--show-toplevel'], { cwd, timeoutMs: 10_000 });
+    const inRepo = await execFile('git', ['rev-parse', '--show-toplevel'], { cwd, timeoutMs: 10_000 });
     if (inRepo.code !== 0) {
       return { name, ok: false, optional: true, detail: `${cwd} is not inside a git repository`, fix: 'Run `git init`, then `slipway flow init -d`' };
     }
-    const r = await gitClient.run(['config', '--get-regexp', '^gitflow\\.'], { cwd, timeoutMs: 10_000 });
+    const r = await execFile('git', ['config', '--get-regexp', '^gitflow\\.'], { cwd, timeoutMs: 10_000 });
     const keys = r.stdout.split('\n').filter((l) => l.trim().length > 0);
     const master = keys.find((l) => l.startsWith('gitflow.branch.master '))?.split(' ')[1];
     const develop = keys.find((l) => l.startsWith('gitflow.branch.develop '))?.split(' ')[1];
@@ -52,21 +62,101 @@ async function engineCheck(endpoint: EngineEndpoint): Promise<DoctorCheck[]> {
   }
 }
 
-async function composeCheck(): Promise<DoctorCheck> {
+async function composeCliCheck(): Promise<DoctorCheck> {
   const cli = await detectCompose();
-  if (!cli) {
-    return {
-      name: 'compose CLI',
-      ok: false,
-      detail: 'neither `docker compose` (v2) nor `docker-compose` (v1) answers',
-      fix: 'Install the compose plugin, or docker-compose (apt-get install docker-compose)',
-    };
-  }
-  return { name: 'compose CLI', ok: true, detail: `${[cli.file, ...cli.prefix].join(' ')} ${cli.version} (v${cli.generation})` };
+  return composeCheck(cli && { command: [cli.file, ...cli.prefix].join(' '), version: cli.version, generation: cli.generation });
 }
 
-/** Probes git, git-flow, the Docker engine and the compose CLI concurrently. */
-export async function runDoctorChecks(cwd: string, endpoint: EngineEndpoint = defaultEndpoint()): Promise<DoctorCheck[]> {
-  const [git, flow, engine, compose] = await Promise.all([gitCheck(), gitFlowCheck(cwd), engineCheck(endpoint), composeCheck()]);
-  return [git, flow, ...engine, compose];
+/** slipway.yml parses and validates (errors carry file:line:col), and every file it names exists. */
+async function configChecks(cwd: string, env: NodeJS.ProcessEnv): Promise<{ checks: DoctorCheck[]; config?: SlipwayConfig; clusters: ClusterTarget[] }> {
+  if (!existsSync(join(cwd, CONFIG_FILE))) {
+    return { checks: [{ name: CONFIG_FILE, ok: false, optional: true, detail: `no ${CONFIG_FILE} in ${cwd}`, fix: `Create ${CONFIG_FILE} to build, test and deploy this service` }], clusters: [] };
+  }
+  let config: SlipwayConfig;
+  let clusters: ClusterTarget[];
+  try {
+    config = await loadSlipwayConfig(cwd);
+    clusters = await loadClusterTargets(cwd, env);
+  } catch (e) {
+    const err = toSlipwayError(e, 'config');
+    return { checks: [{ name: CONFIG_FILE, ok: false, detail: err.message, fix: err.hint ?? `Fix ${CONFIG_FILE}` }], clusters: [] };
+  }
+  const checks: DoctorCheck[] = [{ name: CONFIG_FILE, ok: true, detail: `valid (${clusters.length} cluster(s))` }];
+  const missing = filesNamedBy(config).filter((f) => !existsSync(isAbsolute(f.path) ? f.path : join(cwd, f.path)));
+  const named = filesNamedBy(config).length;
+  if (named > 0) {
+    checks.push(
+      missing.length === 0
+        ? { name: 'files slipway.yml names', ok: true, detail: `${named} present` }
+        : { name: 'files slipway.yml names', ok: false, detail: missing.map((f) => `${f.key}: ${f.path} does not exist`).join('; '), fix: `Add the file, or correct its path in ${CONFIG_FILE}` },
+    );
+  }
+  return { checks, config, clusters };
+}
+
+/** Reaches the cluster's engine: swarm state and role, then a snapshot of its services and tasks (managers only). */
+async function probeCluster(target: ClusterTarget, env: NodeJS.ProcessEnv): Promise<ClusterProbe> {
+  let client: SwarmCluster;
+  try {
+    client = SwarmCluster.connect(target, env);
+  } catch (e) {
+    const err = toSlipwayError(e, 'config');
+    return { cluster: target.name, endpoint: target.host ?? target.context ?? '?', kind: 'unreachable', message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
+  }
+  const endpoint = client.endpoint.host;
+  try {
+    const info = (await client.call(() => client.docker.info())) as { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } };
+    const swarmState = info.Swarm?.LocalNodeState || 'inactive';
+    const manager = info.Swarm?.ControlAvailable === true;
+    if (swarmState !== 'active' || !manager) return { cluster: target.name, endpoint, kind: 'answered', swarmState, manager };
+    return { cluster: target.name, endpoint, kind: 'answered', swarmState, manager, snapshot: await client.snapshot() };
+  } catch (e) {
+    const err = toSlipwayError(e, 'docker');
+    return { cluster: target.name, endpoint, kind: 'unreachable', message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
+  }
+}
+
+/** The registry answers the v2 API (200, or 401 when it wants a login: reachable either way). */
+async function registryCheck(registry: string): Promise<DoctorCheck> {
+  const name = `registry ${registry}`;
+  const url = `${registryBaseUrl(registry)}/v2/`;
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    if (res.ok) return { name, ok: true, detail: `${url} answers` };
+    if (res.status === 401) return { name, ok: false, optional: true, detail: `${url} wants a login; Slipway reads registries anonymously`, fix: 'Allow anonymous pulls, or use a registry that does' };
+    return { name, ok: false, detail: `${url} answered HTTP ${res.status}`, fix: 'Check that the address is a Docker registry (v2 API)' };
+  } catch (e) {
+    return { name, ok: false, detail: `${url} is not reachable: ${(e as Error).message}`, fix: 'Start the registry, or correct its address in slipway.yml (deploy.registry, clusters.*.registry)' };
+  }
+}
+
+export interface DoctorOptions {
+  /** The default engine (DOCKER_HOST) the build and tests use. */
+  readonly endpoint?: EngineEndpoint;
+  /** Clusters configured outside slipway.yml (the editor's `slipway.clusters` setting); a name here wins. */
+  readonly extraClusters?: readonly ClusterTarget[];
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Probes everything Slipway needs, concurrently: git, git-flow, the default Docker engine, the compose CLI,
+ * slipway.yml and the files it names, every configured cluster (reachable, swarm manager, services healthy) and
+ * every registry.
+ */
+export async function runDoctorChecks(cwd: string, options: DoctorOptions = {}): Promise<DoctorCheck[]> {
+  const env = options.env ?? process.env;
+  const configured = configChecks(cwd, env);
+  const [git, flow, engine, compose, config] = await Promise.all([
+    gitCheck(),
+    gitFlowCheck(cwd),
+    engineCheck(options.endpoint ?? defaultEndpoint()),
+    composeCliCheck(),
+    configured,
+  ]);
+  const clusters = mergeClusters(config.clusters, [...(options.extraClusters ?? [])]);
+  const [probes, registries] = await Promise.all([
+    Promise.all(clusters.map((c) => probeCluster(c, env))),
+    Promise.all(registriesNamedBy(config.config, clusters).map(registryCheck)),
+  ]);
+  return [git, flow, ...engine, compose, ...config.checks, ...probes.flatMap(clusterChecks), ...registries];
 }

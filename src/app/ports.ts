@@ -81,7 +81,7 @@ export interface SwarmClient extends ClusterPort {
   setNodeLabel(nodeId: string, key: string, value: string | undefined): Promise<void>;
   /** Tags of `repository` the engine holds locally. */
   localTags(repository: string): Promise<string[]>;
-  logs(service: string, options?: { follow?: boolean; tail?: number; timestamps?: boolean; signal?: AbortSignal }): Promise<NodeJS.ReadableStream>;
+  logs(service: string, options?: { follow?: boolean; tail?: number; timestamps?: boolean; details?: boolean; signal?: AbortSignal }): Promise<NodeJS.ReadableStream>;
 }
 
 /** A cluster connection: the client, and a watch over its state that the caller starts and disposes. */

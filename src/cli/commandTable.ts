@@ -14,7 +14,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'doctor',
     usage: 'slipway doctor [--json]',
-    summary: 'check git, git-flow, the Docker engine and the compose CLI',
+    summary: 'check git, git-flow, Docker, compose, slipway.yml, every cluster and registry',
     load: () => import('./commands/doctor'),
   },
   {

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { SlipwayError } from '../core/errors';
+import { parseSlipwayConfig } from '../core/config/parse';
 import { pickWorkspaceFolder, registerCommand } from './common/commands';
 
 const TEMPLATE = `# Slipway configuration — schema: schemas/slipway.schema.json in the Slipway extension
@@ -38,4 +40,41 @@ export function activateConfigCommands(context: vscode.ExtensionContext): void {
     await vscode.window.showTextDocument(uri);
     return uri;
   });
+}
+
+/**
+ * slipway.yml problems in the Problems view, at their line and column, as the file is opened and edited (the same
+ * parser and messages as the CLI). One problem at a time: the parser stops at the first.
+ */
+export function activateConfigDiagnostics(context: vscode.ExtensionContext): vscode.DiagnosticCollection {
+  const diagnostics = vscode.languages.createDiagnosticCollection('slipway');
+  context.subscriptions.push(diagnostics);
+  const isConfig = (doc: vscode.TextDocument): boolean => doc.uri.scheme === 'file' && /(^|[\\/])slipway\.yml$/.test(doc.uri.fsPath);
+  const check = (doc: vscode.TextDocument): void => {
+    if (!isConfig(doc)) return;
+    try {
+      parseSlipwayConfig(doc.getText(), { file: 'slipway.yml' });
+      diagnostics.delete(doc.uri);
+    } catch (e) {
+      if (!SlipwayError.is(e, 'config')) return;
+      const line = Math.max(0, Number(e.details?.line ?? 1) - 1);
+      const col = Math.max(0, Number(e.details?.column ?? 1) - 1);
+      const end = doc.lineAt(Math.min(line, doc.lineCount - 1)).range.end;
+      const message = e.message.replace(/^slipway\.yml:\d+:\d+: /, '');
+      const d = new vscode.Diagnostic(new vscode.Range(line, col, line, Math.max(col + 1, end.character)), message, vscode.DiagnosticSeverity.Error);
+      d.source = 'Slipway';
+      diagnostics.set(doc.uri, [d]);
+    }
+  };
+  vscode.workspace.textDocuments.forEach(check);
+  context.subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument(check),
+    vscode.workspace.onDidChangeTextDocument((e) => check(e.document)),
+    vscode.workspace.onDidCloseTextDocument((doc) => isConfig(doc) && diagnostics.delete(doc.uri)),
+  );
+  // A workspace whose slipway.yml is broken says so before anyone opens it.
+  void vscode.workspace.findFiles('slipway.yml', '**/node_modules/**', 10).then(async (uris) => {
+    for (const uri of uris) check(await vscode.workspace.openTextDocument(uri));
+  });
+  return diagnostics;
 }

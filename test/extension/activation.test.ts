@@ -53,7 +53,7 @@ describe('Slipway in a real VS Code extension host', () => {
   it('opens the Slipway container and focuses each of its views', async () => {
     await vscode.commands.executeCommand('workbench.view.extension.slipway');
     for (const view of VIEWS) await vscode.commands.executeCommand(`${view.id}.focus`);
-    await takeScreenshot('extension-host-slipway-views');
+    await takeScreenshot('slipway-views');
   });
 
   it('Slipway: Show Version returns the package version', async () => {

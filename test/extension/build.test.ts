@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -63,5 +64,24 @@ describe('Slipway: Build and Test in the extension host', function () {
     } finally {
       writeFileSync(file, original);
     }
+  });
+
+  it('Slipway: Package builds the service image, tagged with the version', async () => {
+    const result = await vscode.commands.executeCommand<BuildCommandResult>('slipway.package');
+    assert.ok(result, 'the command returned no result (an error notification was shown instead)');
+    assert.equal(result.verdict, 'passed', result.error?.message);
+    assert.equal(result.package!.image, 'go-auth:develop');
+    assert.match(execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', 'go-auth:develop'], { encoding: 'utf8' }), /^sha256:/);
+  });
+
+  it('Slipway: Run Integration Tests passes and tears its environment down', async () => {
+    const result = await vscode.commands.executeCommand<BuildCommandResult>('slipway.integrationTests');
+    assert.ok(result, 'the command returned no result (an error notification was shown instead)');
+    assert.equal(result.verdict, 'passed', JSON.stringify(result.integration?.environments ?? result.error));
+    const envs = result.integration!.environments;
+    assert.ok(envs.length >= 1);
+    for (const env of envs) assert.match(env.output, /409/);
+    const left = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${envs[0]!.projectName}`], { encoding: 'utf8' }).trim();
+    assert.equal(left, '', 'containers of the test environment are left');
   });
 });

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as vscode from 'vscode';
 import type { PipelineRunView, PipelineViewState } from '../../src/core/pipeline';
 import { takeScreenshot } from './support/screenshot';
+import { workbench } from './support/workbench';
 
 interface ViewProbe {
   state: PipelineViewState;
@@ -96,6 +97,11 @@ describe('Pipeline view in a real VS Code extension host', function () {
     assert.deepEqual(before.stages, ['checkout:passed', 'unit-tests:passed', 'build:passed', 'deploy-staging:passed', 'functional-tests:passed', 'deploy-production:paused-for-approval']);
     assert.match(paused.artifacts.image ?? '', new RegExp(`^localhost:5000/${IMAGE}@sha256:[0-9a-f]{64}$`), 'the build stage pushed the image by digest');
     assert.ok(before.buttons.includes('Re-run from here'));
+    // The approval notification offers Later: it leaves the run paused (the view keeps its button).
+    const toast = await workbench.text('toast');
+    assert.match(toast, /waits for approval/);
+    await workbench.click('toast', 'Later', 'waits for approval');
+    assert.equal((await probe()).state.run!.status, 'paused', 'Later must not approve');
     // The picture for the README: the Pipeline view alone in the sidebar, no panel or notifications over it.
     await vscode.commands.executeCommand('workbench.action.closePanel');
     await vscode.commands.executeCommand('notifications.clearAll');
@@ -107,7 +113,22 @@ describe('Pipeline view in a real VS Code extension host', function () {
     await vscode.commands.executeCommand('slipway.clusters.focus');
     await vscode.commands.executeCommand('slipway.pipeline.focus');
 
-    const resumed = await vscode.commands.executeCommand<PipelineRunView>('slipway.pipeline.approve', { yes: true });
+    // Deploy to Production asks for "production" typed in the workbench's input box: a wrong word keeps the box,
+    // Escape cancels (still paused), the word approves.
+    const refused = vscode.commands.executeCommand<PipelineRunView | undefined>('slipway.pipeline.approve');
+    await workbench.waitVisible('input');
+    assert.match(await workbench.text('inputTitle'), /on the production cluster "production"/);
+    await workbench.type('yes');
+    await workbench.press('Enter');
+    assert.equal(await workbench.isVisible('input'), true, 'a wrong word must not approve');
+    await workbench.press('Escape');
+    assert.equal(await refused, undefined);
+    assert.equal((await probe()).state.run!.status, 'paused');
+    const approving = vscode.commands.executeCommand<PipelineRunView>('slipway.pipeline.approve');
+    await workbench.waitVisible('input');
+    await workbench.type('production');
+    await workbench.press('Enter');
+    const resumed = await approving;
     const deploy = resumed.stages.find((s) => s.id === 'deploy-production')!;
     assert.notEqual(deploy.state, 'paused-for-approval');
     assert.equal(resumed.stages.find((s) => s.id === 'checkout')!.state, 'skipped', 'the resumed run starts at deploy-production');

@@ -47,6 +47,8 @@ export interface LogOptions {
   readonly follow?: boolean;
   readonly tail?: number;
   readonly timestamps?: boolean;
+  /** Prefix each line with the task, node and service ids (`com.docker.swarm.task.id=…`). */
+  readonly details?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -205,7 +207,7 @@ export class SwarmCluster {
     const raw = await this.rawService(name);
     const service = this.docker.getService(raw.ID!) as unknown as { logs(opts: Record<string, unknown>): Promise<Readable | Buffer> };
     const stream = await this.call(() =>
-      service.logs({ follow: options.follow ?? true, stdout: true, stderr: true, timestamps: options.timestamps ?? false, tail: options.tail ?? 200 }),
+      service.logs({ follow: options.follow ?? true, stdout: true, stderr: true, timestamps: options.timestamps ?? false, details: options.details ?? false, tail: options.tail ?? 200 }),
     );
     const out = new PassThrough();
     if (Buffer.isBuffer(stream)) {

@@ -7,12 +7,22 @@ import { formatDuration } from '../run/format';
  * Slipway's pipeline log, one format for the CLI's stdout and the editor's log documents (syntaxes/slipway-log
  * highlights it). Lines:
  *   ==> [3/9] build: Build                       stage header
- *       <output>                                 stage output, indented; "  ! " marks stderr
+ *       <output>                                 stage output, indented; "  ! " marks stderr, "  ~ " a tool's
+ *                                                warning on stderr (compose's "WARNING: …", "level=warning …")
  *   PASS build (12.3s)                           stage verdicts: PASS, FAIL, SKIP, WAIT, STOP
  *   FAIL functional-tests (4.1s): error: …
  *   ROLLBACK production rolled back: …
  *   Pipeline passed in 83.2s                     run summary
  */
+
+/**
+ * A warning a tool (compose v1/v2, docker, Slipway's own deploy) wrote on stderr: "WARNING: …", "WARN[0000] …",
+ * "level=warning msg=…", "warning: …". Shown as a warning, not as an error.
+ */
+export function isToolWarning(line: string): boolean {
+  return /^\s*(?:WARNING\b|WARN\[|[Ww]arning:)|\blevel=warn(?:ing)?\b/.test(line);
+}
+
 export function stageHeader(stage: string, position: number, total: number): string {
   const title = isStageId(stage) ? STAGE_TITLES[stage] : stage;
   return `==> [${position}/${total}] ${stage}: ${title}`;
@@ -26,7 +36,7 @@ export function formatEvent(event: PipelineEvent, stages: readonly string[]): st
     case 'stageStarted':
       return [stageHeader(event.stage, stages.indexOf(event.stage) + 1, stages.length)];
     case 'log':
-      return event.text.split(/\r?\n/).map((l) => (event.stream === 'stderr' ? `  ! ${l}` : `    ${l}`));
+      return event.text.split(/\r?\n/).map((l) => (event.stream !== 'stderr' ? `    ${l}` : isToolWarning(l) ? `  ~ ${l}` : `  ! ${l}`));
     case 'stageEnded': {
       if (event.result === 'skipped' && event.message === 'not selected') return [];
       const verdict = { passed: 'PASS', failed: 'FAIL', skipped: 'SKIP', cancelled: 'STOP' }[event.result];

@@ -3,6 +3,7 @@ import type { RunResult } from '../run/events';
 import type { PipelineEvent } from './events';
 import type { PipelineMode } from './graph';
 import { STAGE_TITLES, type StageId } from './stages';
+import { isToolWarning } from './logFormat';
 
 export type StageState = 'waiting' | 'running' | 'passed' | 'failed' | 'skipped' | 'cancelled' | 'paused-for-approval';
 /** A pipeline run's status: running, or how it ended (the one run-result model). */
@@ -68,7 +69,7 @@ export function applyEvent(view: PipelineRunView, event: PipelineEvent): Pipelin
       break;
     case 'log':
       if (stage) {
-        stage.log.push(event.stream === 'stderr' ? `! ${event.text}` : event.text);
+        stage.log.push(event.stream !== 'stderr' ? event.text : isToolWarning(event.text) ? `~ ${event.text}` : `! ${event.text}`);
         if (stage.log.length > MAX_LOG_LINES) stage.log.splice(0, stage.log.length - MAX_LOG_LINES);
       }
       break;

@@ -30,6 +30,9 @@ export async function showError(error: unknown, retry?: () => unknown): Promise<
   else await vscode.commands.executeCommand(button.command, ...button.args);
 }
 
+/** Commands run in this session (ids), so the extension-host tests can prove each contributed command ran. */
+const commandsRun = new Set<string>();
+
 /** Registers a command whose thrown errors become notifications instead of silent rejections. */
 export function registerCommand(
   context: vscode.ExtensionContext,
@@ -38,6 +41,7 @@ export function registerCommand(
 ): void {
   context.subscriptions.push(
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      commandsRun.add(id);
       try {
         return await handler(...args);
       } catch (e) {
@@ -65,4 +69,9 @@ export async function pickWorkspaceFolder(hint?: vscode.Uri): Promise<vscode.Wor
   const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which repository?' });
   if (!picked) throw new SlipwayError('cancelled', 'No folder was picked');
   return picked;
+}
+
+/** Not in package.json: which commands ran in this session, for the test that every contributed command ran once. */
+export function registerCommandsRunQuery(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(vscode.commands.registerCommand('slipway.test.commandsRun', () => [...commandsRun].sort()));
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { confirmClusterChange } from '../common/confirmChange';
 import { SlipwayError } from '../../core/errors';
 import {
   APPROVAL_STAGE,
@@ -13,6 +14,8 @@ import {
   type PipelineViewState,
 } from '../../core/pipeline';
 import type { PipelineServices, RunPipelineCommandOptions } from './types';
+import type { PendingOnCluster } from '../../app/agent/pending';
+import { describePending } from '../../core/agent/pending';
 
 /**
  * The editor's side of pipeline runs: starts runs in a workspace folder, keeps the live run's view model (fed by the
@@ -21,6 +24,7 @@ import type { PipelineServices, RunPipelineCommandOptions } from './types';
 export class PipelineController implements vscode.Disposable {
   private current: PipelineRunView | undefined;
   private history: PipelineRunRecord[] = [];
+  private pending: PendingOnCluster[] = [];
   private running: AbortController | undefined;
   private error: string | undefined;
   private folder: vscode.WorkspaceFolder | undefined;
@@ -44,6 +48,11 @@ export class PipelineController implements vscode.Disposable {
     return pipelineViewState({ mode, busy: this.busy, current: this.current, history: this.history, error: this.error });
   }
 
+  /** Pending promotions as the view shows them (Approve / Dismiss each). */
+  pendingView(): { cluster: string; stack: string; id: string; production: boolean; text: string }[] {
+    return this.pending.map((p) => ({ cluster: p.cluster, stack: p.promotion.stack, id: p.promotion.id, production: p.production, text: describePending(p.promotion) }));
+  }
+
   async refreshHistory(folder = this.folder ?? vscode.workspace.workspaceFolders?.[0]): Promise<void> {
     if (!folder) return;
     this.folder = folder;
@@ -52,6 +61,8 @@ export class PipelineController implements vscode.Disposable {
     } catch {
       this.history = []; // not a git repository yet: nothing to show, nothing to fail
     }
+    // A cluster that cannot be read has nothing to approve: the view just shows none.
+    this.pending = await this.services.pendingPromotions(folder.uri.fsPath).catch(() => []);
     // Shows the view's *Deploy to Production* title action, also for a run paused before a reload.
     await vscode.commands.executeCommand('setContext', 'slipway.pipeline.awaitingApproval', this.state().awaitingApproval);
     this.changed.fire();
@@ -118,13 +129,13 @@ export class PipelineController implements vscode.Disposable {
       throw new SlipwayError('usage', 'No pipeline run is waiting for approval', { hint: 'Run the pipeline; in delivery mode it stops before production' });
     }
     if (!options.yes) {
-      const go = 'Deploy to Production';
-      const picked = await vscode.window.showWarningMessage(
-        `Deploy ${paused.version} (${paused.branch}) to production?`,
-        { modal: true, detail: 'Every earlier stage passed. This resumes the run at deploy-production, then runs the production tests.' },
-        go,
-      );
-      if (picked !== go) throw new SlipwayError('cancelled', 'The production deploy was not approved');
+      // Never one Enter away: the approver types "production" (the stage's target) in the workbench's input box.
+      await confirmClusterChange({
+        cluster: 'production',
+        production: true,
+        action: `Deploy ${paused.version} (${paused.branch})`,
+        summary: 'Every earlier stage passed; this resumes the run at deploy-production, then runs the production tests',
+      });
     }
     return this.run(folder, { from: APPROVAL_STAGE, mode: paused.mode });
   }

@@ -63,6 +63,9 @@ export function activatePipeline(context: vscode.ExtensionContext, services: Pip
       else if (m.type === 'approve') await approve();
       else if (m.type === 'rerunFrom') await rerunFrom(m.stage);
       else if (m.type === 'openLog') await openLog(m.stage);
+      else if (m.type === 'approvePromotion' || m.type === 'dismissPromotion') {
+        await vscode.commands.executeCommand(m.type === 'approvePromotion' ? 'slipway.agent.approvePromotion' : 'slipway.agent.dismissPromotion', { cluster: m.cluster, stack: m.stack, id: m.id });
+      }
     } catch (e) {
       await showError(e);
     }
@@ -82,8 +85,9 @@ export function activatePipeline(context: vscode.ExtensionContext, services: Pip
 function announce(view: PipelineRunView): void {
   if (view.status === 'passed') void vscode.window.showInformationMessage(`Slipway: pipeline passed (${view.version})`);
   else if (view.status === 'paused') {
-    void vscode.window.showInformationMessage(`Slipway: ${view.version} passed every stage before production and waits for approval`, 'Deploy to Production').then((picked) => {
-      if (picked) void vscode.commands.executeCommand('slipway.pipeline.approve');
+    // "Later" leaves the run paused: the Pipeline view keeps its Deploy to Production button.
+    void vscode.window.showInformationMessage(`Slipway: ${view.version} passed every stage before production and waits for approval`, 'Deploy to Production', 'Later').then((picked) => {
+      if (picked === 'Deploy to Production') void vscode.commands.executeCommand('slipway.pipeline.approve');
     });
   } else if (view.status === 'failed') {
     // The run's remedies (Roll Back, Open slipway.yml, Run Pipeline…) as buttons, then the failed stage's log.

@@ -11,6 +11,8 @@ import type { DeployPlan } from '../../core/swarm/plans';
 import type { RolloutProgress } from '../../core/swarm/rollout';
 import type { TreeNodeModel } from '../../core/swarm/tree';
 import { registerCommand } from '../common/commands';
+import { confirmClusterChange } from '../common/confirmChange';
+import { LogReorderBuffer, formatServiceLogLine, parseServiceLogLine, type ServiceLogLine } from '../../core/swarm/serviceLogs';
 import type { ClustersModel } from './clustersModel';
 import type { SwarmServices } from './services';
 
@@ -43,7 +45,7 @@ function describe(side: DeployPlan['from']): string {
   return side.digest ? `${side.version} (${shortDigest(side.digest)})` : side.version;
 }
 
-function requireTrust(what: string): void {
+export function requireTrust(what: string): void {
   if (!vscode.workspace.isTrusted) {
     throw new SlipwayError('usage', `${what} needs a trusted workspace`, { hint: 'Trust this folder (Workspaces: Manage Workspace Trust), then try again' });
   }
@@ -51,6 +53,7 @@ function requireTrust(what: string): void {
 
 export function registerSwarmCommands(context: vscode.ExtensionContext, model: ClustersModel, services: SwarmServices, ensureStarted: () => Promise<void>): void {
   const logChannels = new Map<string, { channel: vscode.OutputChannel; abort: AbortController }>();
+  const logTails = new Map<string, string[]>();
   context.subscriptions.push({ dispose: () => logChannels.forEach((l) => (l.abort.abort(), l.channel.dispose())) });
 
   async function pickCluster(given: string | undefined, filter: (role: string) => boolean = () => true): Promise<string> {
@@ -112,16 +115,16 @@ export function registerSwarmCommands(context: vscode.ExtensionContext, model: C
     return picked.version;
   }
 
-  /** The production guard in the editor: a modal naming the cluster, with old → new version and digest. */
+  /** The production guard in the editor: the user types the production cluster's name (old → new version shown). */
   async function confirm(plan: DeployPlan, verb: string): Promise<{ cluster: string } | undefined> {
     if (!plan.requiresConfirmation) return undefined;
-    const button = `${verb} to ${plan.cluster.name}`;
-    const answer = await vscode.window.showWarningMessage(
-      `${verb} ${plan.service} to the production cluster "${plan.cluster.name}"?`,
-      { modal: true, detail: `${plan.service}: ${describe(plan.from)} → ${describe(plan.to)}\n${plan.from.image}\n→ ${plan.to.image}` },
-      button,
-    );
-    if (answer !== button) throw new SlipwayError('cancelled', 'The deploy was not confirmed');
+    await confirmClusterChange({
+      cluster: plan.cluster.name,
+      production: true,
+      action: `${verb} ${plan.service}`,
+      summary: `${describe(plan.from)} → ${describe(plan.to)}`,
+      detail: `${plan.from.image}\n→ ${plan.to.image}`,
+    });
     return { cluster: plan.cluster.name };
   }
 
@@ -201,13 +204,13 @@ export function registerSwarmCommands(context: vscode.ExtensionContext, model: C
     const dest = model.client(to);
     const plan = await preparePromote(source, dest, service.name);
     // Promotion always asks, whatever the target's role: it names the cluster and the exact digest.
-    const button = `Promote to ${to}`;
-    const answer = await vscode.window.showWarningMessage(
-      `Promote ${service.name} from ${from} to ${plan.requiresConfirmation ? 'the production cluster ' : ''}"${to}"?`,
-      { modal: true, detail: `${service.name}: ${describe(plan.from)} → ${describe(plan.to)}\nExactly the image running on ${from}:\n${plan.to.image}` },
-      button,
-    );
-    if (answer !== button) throw new SlipwayError('cancelled', 'The promotion was not confirmed');
+    await confirmClusterChange({
+      cluster: to,
+      production: plan.requiresConfirmation,
+      action: `Promote ${service.name} from ${from}`,
+      summary: `${describe(plan.from)} → ${describe(plan.to)}`,
+      detail: `Exactly the image running on ${from}:\n${plan.to.image}`,
+    });
     const started = await startDeploy(dest, plan, { confirmation: { cluster: to } });
     return report(await follow(`Promoting ${plan.summary}`, to, started), ['completed', 'unchanged']);
   });
@@ -215,11 +218,15 @@ export function registerSwarmCommands(context: vscode.ExtensionContext, model: C
   registerCommand(context, 'slipway.swarm.rollback', async (arg: unknown) => {
     requireTrust('Rolling back');
     const { cluster, service } = await target(arg);
-    if (model.clusters.find((c) => c.name === cluster)?.role === 'production') {
-      const button = `Roll back on ${cluster}`;
-      const answer = await vscode.window.showWarningMessage(`Roll back ${service.name} on the production cluster "${cluster}" to ${service.previousVersion ?? 'its previous version'}?`, { modal: true }, button);
-      if (answer !== button) throw new SlipwayError('cancelled', 'The rollback was not confirmed');
-    }
+    if (!service.canRollBack) throw new SlipwayError('notFound', `${service.name} on ${cluster} has no previous version to roll back to`);
+    // Always asks, saying what it goes back to (Swarm's previous spec); production wants its name typed.
+    await confirmClusterChange({
+      cluster,
+      production: model.clusters.find((c) => c.name === cluster)?.role === 'production',
+      action: `Roll back ${service.name}`,
+      summary: `${service.version} → ${service.previousVersion ?? 'the previous spec'} (the version before the last update)`,
+      detail: `Now: ${service.imageText}`,
+    });
     const started = await startRollback(model.client(cluster), service.name);
     return report(await follow(`Rolling back ${started.plan.summary}`, cluster, started), ['rolledBack', 'completed']);
   });
@@ -251,12 +258,58 @@ export function registerSwarmCommands(context: vscode.ExtensionContext, model: C
     logChannels.set(key, { channel, abort });
     channel.clear();
     channel.show(true);
-    const stream = await model.client(cluster).logs(service.name, { follow: true, tail: 200, signal: abort.signal });
+    // Follows live; the engine sends the tasks' lines task by task, so they are reordered by time, each with its task.
+    const stream = await model.client(cluster).logs(service.name, { follow: true, tail: 200, timestamps: true, details: true, signal: abort.signal });
+    // A task's name is remembered once seen: the tree may drop the task (service removed) while its lines still show.
+    const names = new Map<string, string>();
+    const taskName = (taskId: string): string => {
+      const known = names.get(taskId);
+      if (known) return known;
+      const task = model.snapshot(cluster)?.tasks.find((t) => t.id === taskId);
+      if (!task) return taskId ? `${service.name}.${taskId.slice(0, 12)}` : service.name;
+      const name = task.slot !== undefined ? `${service.name}.${task.slot}` : `${service.name}.${task.nodeHostname || task.nodeId.slice(0, 12)}`;
+      names.set(taskId, name);
+      return name;
+    };
+    const buffer = new LogReorderBuffer();
+    const shown: string[] = [];
+    logTails.set(key, shown);
+    const write = (lines: ServiceLogLine[]): void =>
+      lines.forEach((l) => {
+        const text = formatServiceLogLine(l, taskName);
+        channel.appendLine(text);
+        shown.push(text);
+        if (shown.length > 1000) shown.shift();
+      });
+    const timer = setInterval(() => write(buffer.flush(Date.now())), 200);
+    abort.signal.addEventListener('abort', () => clearInterval(timer));
+    let partial = '';
     stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => channel.append(chunk));
-    stream.on('error', (e: Error) => channel.appendLine(`[log stream ended: ${e.message}]`));
+    stream.on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      const now = Date.now();
+      for (const text of lines) {
+        const line = parseServiceLogLine(text.replace(/\r$/, ''));
+        if (line) buffer.push(line, now);
+        else if (text.trim()) channel.appendLine(text);
+      }
+    });
+    stream.on('end', () => {
+      clearInterval(timer);
+      write(buffer.drain());
+      channel.appendLine(`[${service.name} on ${cluster}: the log stream ended]`);
+    });
+    stream.on('error', (e: Error) => {
+      clearInterval(timer);
+      write(buffer.drain());
+      channel.appendLine(`[log stream ended: ${e.message}]`);
+    });
     return channel.name;
   });
+
+  // Not in package.json: the last lines Open Logs wrote for `cluster/service`, for tests (output channels cannot be read).
+  registerCommand(context, 'slipway.swarm.logTail', (key: string) => [...(logTails.get(key) ?? [])]);
 
   registerCommand(context, 'slipway.swarm.copyDigest', async (arg: unknown) => {
     const { cluster, service } = await target(arg);

@@ -236,12 +236,13 @@ describe('pipeline run state machine', () => {
       to: 'checkout',
       overrides: {
         checkout: async (ctx) => {
+          ctx.log('fatal: something', 'stderr');
           ctx.log('warning: something', 'stderr');
           return { message: 'HEAD c0ffee' };
         },
       },
     });
-    assert.deepEqual(view.stages[0]!.log, ['running checkout', '! warning: something']);
+    assert.deepEqual(view.stages[0]!.log, ['running checkout', '! fatal: something', '~ warning: something']);
     assert.equal(view.stages[0]!.message, 'HEAD c0ffee');
   });
 });
