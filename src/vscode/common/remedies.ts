@@ -36,6 +36,7 @@ const BUTTONS: { readonly [A in Remedy['action']]: (r: Extract<Remedy, { action:
   releases: (r) => ({ title: 'Releases…', command: 'slipway.stack.releases', args: [{ cluster: r.cluster }] }),
   showTasks: (r) => ({ title: 'Show Tasks', command: 'slipway.swarm.refresh', args: [{ cluster: r.cluster, service: r.service }] }),
   pipelineRuns: () => ({ title: 'Show Pipeline', command: 'workbench.view.extension.slipway', args: [] }),
+  runPipeline: () => ({ title: 'Run Pipeline', command: 'slipway.pipeline.run', args: [] }),
 };
 
 export function remedyButton(remedy: Remedy): RemedyButton | undefined {
