@@ -10,6 +10,7 @@ import type { EngineNetworkSpec, EngineServiceSpec } from '../../core/stack/engi
 import type { RunningStack } from '../../core/stack/plan';
 import { decodeRelease, encodeRelease, releaseObjectName, RELEASE_NUMBER_LABEL, RELEASE_STACK_LABEL, type ReleaseRecord } from '../../core/stack/release';
 import type { StackClusterPort, StackSummary } from '../../core/stack/ports';
+import type { StackObjectKind } from '../../core/stack/steps';
 import type { ClusterTarget, SwarmService, SwarmTask } from '../../core/swarm/model';
 import type { SwarmCluster } from './swarm';
 
@@ -60,6 +61,11 @@ export class SwarmStacks implements StackClusterPort {
       networks: new Map(networks.map((n) => [n.Id ?? n.ID ?? '', n.Name ?? ''] as const)),
       secrets: secrets.map((s) => s.Spec?.Name ?? ''),
       configs: configs.map((c) => c.Spec?.Name ?? ''),
+      owned: {
+        networks: networks.filter((n) => n.Labels?.[NAMESPACE_LABEL] === stack).map((n) => n.Name ?? ''),
+        secrets: secrets.filter((x) => x.Spec?.Labels?.[NAMESPACE_LABEL] === stack).map((x) => x.Spec?.Name ?? ''),
+        configs: configs.filter((x) => x.Spec?.Labels?.[NAMESPACE_LABEL] === stack).map((x) => x.Spec?.Name ?? ''),
+      },
     };
   }
 
@@ -139,6 +145,25 @@ export class SwarmStacks implements StackClusterPort {
     await this.client.call(() => this.docker.getService(name).remove());
   }
 
+  async removeObject(kind: StackObjectKind, name: string): Promise<void> {
+    if (kind === 'network') await this.removeBusyNetwork(name);
+    else if (kind === 'secret') await this.client.call(() => this.docker.getSecret(name).remove());
+    else await this.client.call(() => this.docker.getConfig(name).remove());
+  }
+
+  /** A network stays busy until the tasks' containers are gone: retry for a while, as `docker stack rm` users do. */
+  private async removeBusyNetwork(idOrName: string): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.client.call(() => this.docker.getNetwork(idOrName).remove());
+        return;
+      } catch (e) {
+        if (attempt >= 40) throw e;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
   /** Removes the stack like `docker stack rm`: its services, then its networks, secrets and configs. */
   async remove(stack: string): Promise<string[]> {
     const filter = { label: [`${NAMESPACE_LABEL}=${stack}`] };
@@ -154,16 +179,7 @@ export class SwarmStacks implements StackClusterPort {
       this.client.call(() => this.docker.listConfigs({ filters: filter }) as Promise<RawNamed[]>),
     ]);
     for (const n of networks) {
-      // A network stays busy until the tasks' containers are gone: retry for a while, as `docker stack rm` users do.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await this.client.call(() => this.docker.getNetwork((n.Id ?? n.ID)!).remove());
-          break;
-        } catch (e) {
-          if (attempt >= 40) throw e;
-          await new Promise((r) => setTimeout(r, 500));
-        }
-      }
+      await this.removeBusyNetwork((n.Id ?? n.ID)!);
       removed.push(`network ${n.Name}`);
     }
     for (const s of secrets) {

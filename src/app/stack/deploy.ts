@@ -8,7 +8,7 @@ import { SlipwayError, cancelledError } from '../../core/errors';
 import { convertStack, type DesiredStack } from '../../core/stack/convert';
 import { loadStack } from '../../core/stack/load';
 import { planChangesNothing, planStack, type StackPlan } from '../../core/stack/plan';
-import { needsRollout, stackSteps, describeStep } from '../../core/stack/steps';
+import { needsRollout, stackSteps, describeStep, type StackStep } from '../../core/stack/steps';
 import { serviceConvergence, type ServiceConvergence } from '../../core/stack/convergence';
 import { nextReleaseNumber, releasesToPrune, type ReleaseRecord } from '../../core/stack/release';
 import { formatImageRef, parseImageRef, shortDigest, tryParseImageRef, versionOf } from '../../core/swarm/imageRef';
@@ -182,9 +182,14 @@ export async function applyStackDeploy(deps: Pick<StackDeployDeps, 'cluster' | '
     return { outcome: 'unchanged', plan, version: prepared.version, services: [], remedies: [], message: `Stack ${plan.stack} on ${plan.cluster.name} already runs ${runs} as the files say; nothing to do` };
   }
   const followed: Followed[] = [];
+  const afterConvergence: Extract<StackStep, { kind: 'removeObject' }>[] = [];
   const byName = new Map(plan.services.map((s) => [s.name, s] as const));
   for (const step of stackSteps(plan, desired)) {
     if (options.signal?.aborted) throw cancelledError(`The deploy of ${plan.stack}`);
+    if (step.kind === 'removeObject') {
+      afterConvergence.push(step);
+      continue;
+    }
     options.onEvent?.({ kind: 'step', text: describeStep(step) });
     switch (step.kind) {
       case 'createNetwork':
@@ -213,6 +218,14 @@ export async function applyStackDeploy(deps: Pick<StackDeployDeps, 'cluster' | '
   }
   const services = await followConvergence(deps.cluster, followed, options);
   const failed = services.find((s) => s.outcome === 'failed');
+  // Like `docker stack deploy --prune`, but only once nothing uses them: a failed deploy may roll back onto them.
+  if (!failed) {
+    for (const r of afterConvergence) {
+      if (options.signal?.aborted) throw cancelledError(`The deploy of ${plan.stack}`);
+      options.onEvent?.({ kind: 'step', text: describeStep(r) });
+      await deps.cluster.removeObject(r.object, r.name);
+    }
+  }
   const release = await recordRelease(deps.cluster, prepared, options, failed ? { converged: false, message: failed.message } : { converged: true, message: 'converged' });
   const message = failed ? failed.message : `Stack ${plan.stack} on ${plan.cluster.name} converged: ${prepared.version}, release #${release}`;
   const remedies: Remedy[] = failed ? [{ action: 'rollback', cluster: plan.cluster.name }, { action: 'releases', cluster: plan.cluster.name }] : [];
