@@ -20,11 +20,18 @@ process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 const write = (stream: NodeJS.WriteStream) => (text: string) => void stream.write(text);
 main(process.argv.slice(2), { out: write(process.stdout), err: write(process.stderr) }, process.env, controller.signal).then(
-  (code) => {
-    process.exitCode = controller.signal.aborted && code !== 0 ? 130 : code;
-  },
+  (code) => exitWhenFlushed(controller.signal.aborted && code !== 0 ? 130 : code),
   (e: unknown) => {
     process.stderr.write(`slipway: internal error: ${String(e)}\n`);
-    process.exitCode = 1;
+    exitWhenFlushed(1);
   },
 );
+
+/**
+ * The command has answered: exit once stdout and stderr are written out. Waiting for the event loop to drain instead
+ * would hang on a request still open to an engine that stopped answering (paused, cut off) after it was reported.
+ */
+function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
