@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { SlipwayError } from '../../core/errors';
 import { formatDuration } from '../../core/run/format';
-import { APPROVAL_HINT, STAGE_IDS, formatEvent, resolveMode, runsByBranch, selectStages, stageLogOf, type PipelineRunView } from '../../core/pipeline';
+import { STAGE_IDS, formatEvent, resolveMode, runsByBranch, selectStages, stageLogOf, type PipelineRunView } from '../../core/pipeline';
 import { runPipelineFor } from '../../app/pipeline/run';
 import { pipeline, runHistory } from '../composition';
 import { emit, type CliContext } from '../context';
@@ -80,7 +80,7 @@ function verdict(view: PipelineRunView, ctx: CliContext): number {
     case 'passed':
       return 0;
     case 'paused':
-      ctx.err(`slipway: waiting for approval: ${APPROVAL_HINT}\n`);
+      ctx.err('slipway: waiting for approval: run `slipway pipeline --from deploy-production`\n');
       return 3;
     case 'cancelled':
       ctx.err('slipway: the pipeline was cancelled\n');

@@ -53,7 +53,8 @@ export interface PipelineRunOptions<C = unknown> {
   readonly now?: () => number;
 }
 
-export const APPROVAL_HINT = 'run `slipway pipeline --from deploy-production`';
+/** Why a delivery run paused, in words every front end can show (each says how to approve its own way). */
+export const APPROVAL_MESSAGE = 'waiting for approval to deploy to production';
 
 /**
  * The run state machine. Stages run one at a time in order; the first failure stops the run (later stages are
@@ -85,8 +86,8 @@ export async function runPipeline<C>(options: PipelineRunOptions<C>): Promise<Pi
   let ended: { result: FinishedResult; message?: string } = { result: 'passed' };
   for (const [i, id] of selected.entries()) {
     if (id === APPROVAL_STAGE && !approved) {
-      emit({ type: 'approvalRequired', runId, stage: id, at: now(), message: `waiting for approval: ${APPROVAL_HINT}` });
-      ended = { result: 'paused', message: `waiting for approval: ${APPROVAL_HINT}` };
+      emit({ type: 'approvalRequired', runId, stage: id, at: now(), message: APPROVAL_MESSAGE });
+      ended = { result: 'paused', message: APPROVAL_MESSAGE };
       break;
     }
     if (signal.aborted) {
