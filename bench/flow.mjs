@@ -106,13 +106,18 @@ try {
   const slipway = (args) => `${cli} -C ${repo} flow feature ${args}`;
   const byNode = (args) => `node ${cli} -C ${repo} flow feature ${args}`;
   // The engine: start in the worker, the same two commits from this (small) process, finish in the worker.
-  const engineRound = async (w) => {
+  const engineRound = async (w, withCommits = true) => {
     prepare();
     const start = await w.round({ repo, env, phase: 'start' });
-    const commitsMs = timed(commits, env);
+    const commitsMs = withCommits ? timed(commits, env) : 0;
     return { flowMs: start + (await w.round({ repo, env, phase: 'finish' })), commitsMs };
   };
-  const loop = { avh: [], cli: [], node: [], nodeNoCa: [], engine: [], engineBare: [] };
+  // The earlier scenario (no commits on the feature, so no merge), kept for comparison with earlier figures.
+  const avhNoCommits = () => {
+    prepare();
+    return { flowMs: timed(`${avh('start X')} && ${avh('finish X')}`, env), commitsMs: 0 };
+  };
+  const loop = { avh: [], cli: [], node: [], nodeNoCa: [], engine: [], engineBare: [], avhEmpty: [], engineEmpty: [] };
   for (let i = 0; i < runs + 3; i++) {
     const round = {
       avh: shellRound(avh, env),
@@ -121,6 +126,8 @@ try {
       nodeNoCa: extraCa ? shellRound(byNode, noCaEnv) : { flowMs: 0, commitsMs: 0 },
       engine: await engineRound(editorWorker),
       engineBare: await engineRound(bareWorker),
+      avhEmpty: avhNoCommits(),
+      engineEmpty: await engineRound(editorWorker, false),
     };
     if (i >= 3) for (const k of Object.keys(loop)) loop[k].push(round[k]); // the first rounds warm up caches and the JIT
   }
@@ -151,6 +158,9 @@ try {
   console.log(row('slipway CLI', f.cli, f.avh));
   console.log(row('engine, editor-sized', f.engine, f.avh, 8));
   console.log(row('engine, bare process', f.engineBare, f.avh));
+  console.log('  a feature without commits (no merge; the scenario of earlier figures), start + finish:');
+  console.log(row('git-flow AVH', f.avhEmpty));
+  console.log(row('engine, editor-sized', f.engineEmpty, f.avhEmpty, 8));
   if (extraCa) {
     console.log(`  (NODE_EXTRA_CA_CERTS=${process.env.NODE_EXTRA_CA_CERTS}: Node 20 parses it at every start-up, before any Slipway code;`);
     console.log('   `slipway` moves it aside for flow commands, `node dist/cli.js` cannot)');

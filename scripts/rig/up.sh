@@ -131,9 +131,26 @@ step_done "network namespaces and links"
 # --- 3. engines ---------------------------------------------------------------------------------------------------
 engine_ok() { docker -H "$1" version --format '{{.Server.Version}}'; }
 started=()
+# stop_engine PIDFILE: SIGTERM a dockerd the rig started and wait until it is gone (dockerd stops its containers)
+stop_engine() {
+  local pid; pid=$(cat "$1" 2>/dev/null) || return 0
+  pid_alive "$1" dockerd || return 0
+  kill -TERM "$pid"
+  wait_until 30 "dockerd $pid to stop" sh -c "! kill -0 $pid 2>/dev/null || grep -q '^State:.*Z' /proc/$pid/status" || kill -KILL "$pid"
+}
 for line in "${RIG_NODES[@]}"; do
   node_fields "$line"
-  engine_ok "$N_HOST" >/dev/null 2>&1 && continue
+  if engine_ok "$N_HOST" >/dev/null 2>&1; then
+    name=$(docker -H "$N_HOST" info --format '{{.Name}}' 2>/dev/null || true)
+    [ "$name" != "$N_NAME" ] || continue
+    # an engine an older up.sh started (no hostname of its own): restart it, if the rig owns it
+    if [ "$N_NETNS" = - ]; then
+      [ -s "$RUN/dockerd.started" ] && [ "$(cat "$RUN/dockerd.started")" = "$(cat /var/run/docker.pid 2>/dev/null)" ] || continue
+      say "restarting dockerd $N_NAME (hostname '$name')"; stop_engine /var/run/docker.pid
+    else
+      say "restarting dockerd $N_NAME (hostname '$name')"; stop_engine "$RUN/$N_KEY.pid"
+    fi
+  fi
   if [ "$N_NETNS" = - ]; then
     # the default engine: started only when nothing answers on the default socket
     if pid_alive /var/run/docker.pid dockerd; then
@@ -181,24 +198,28 @@ swarm_state() {
   done
   echo "$state"
 }
-# ensure_manager CLI NAME ADDR: an active manager advertising ADDR (an older single-node swarm advertising another
-# address is re-formed from its own state with --force-new-cluster: services, networks, configs are kept)
+# ensure_manager CLI NAME ADDR: an active manager whose raft address is ADDR:2377. A swarm from the older
+# single-node rig (raft address 127.0.0.1:2377) is left and created anew: `swarm init --force-new-cluster
+# --advertise-addr` changes the node address but keeps the raft address, and workers then fail to reach 127.0.0.1.
 ensure_manager() {
-  local cli=$1 name=$2 addr=$3 state node
+  local cli=$1 name=$2 addr=$3 state node raft
   state=$(swarm_state "$cli")
-  case "$state" in
-    inactive)
-      say "swarm init on $name ($addr)"
-      $cli swarm init --advertise-addr "$addr" --listen-addr "$addr:2377" >/dev/null ;;
-    active)
-      if [ "$($cli info --format '{{.Swarm.NodeAddr}}')" != "$addr" ] || [ "$($cli info --format '{{.Swarm.ControlAvailable}}')" != true ]; then
-        say "re-forming the cluster of $name to advertise $addr (keeps its services)"
-        $cli swarm init --force-new-cluster --advertise-addr "$addr" --listen-addr "$addr:2377" >/dev/null
-      fi ;;
-    *)
-      say "swarm state of $name is '$state'; re-forming the cluster from its own state"
-      $cli swarm init --force-new-cluster --advertise-addr "$addr" --listen-addr "$addr:2377" >/dev/null ;;
-  esac
+  if [ "$state" = active ]; then
+    raft=$($cli node inspect self --format '{{if .ManagerStatus}}{{.ManagerStatus.Addr}}{{end}}' 2>/dev/null || true)
+    if [ "$raft" != "$addr:2377" ] || [ "$($cli info --format '{{.Swarm.ControlAvailable}}')" != true ]; then
+      say "re-creating the swarm of $name: its manager address is '${raft:-none}', not $addr:2377 (what ran on it is gone)"
+      $cli swarm leave --force >/dev/null
+      state=inactive
+    fi
+  elif [ "$state" != inactive ]; then
+    say "swarm state of $name is '$state'; re-creating it"
+    $cli swarm leave --force >/dev/null 2>&1 || true
+    state=inactive
+  fi
+  if [ "$state" = inactive ]; then
+    say "swarm init on $name ($addr)"
+    $cli swarm init --advertise-addr "$addr" --listen-addr "$addr:2377" >/dev/null
+  fi
   node=$($cli info --format '{{.Swarm.NodeID}}')
   wait_until 20 "swarm manager $name" $cli node inspect "$node" --format '{{.ID}}' \
     || die "swarm on $name does not answer node commands"

@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { GitFlowEngine } from '../../src/core/gitflow/engine';
 import { gitPort } from '../../src/adapters/git';
+import { removeLocalConfigSection } from '../../src/adapters/git/flowPort';
 import { CLI, GIT_ENV, TempRepo } from '../support/gitflowRepo';
 
 const STATE_FILE = join('.git', 'slipway', 'flow-finish.json');
@@ -205,6 +206,42 @@ describe('slipway flow beyond AVH (real repositories)', function () {
         assert.equal(existsSync(join(r.dir, '.git', 'rebase-merge')), false);
       });
     }
+  });
+
+  describe('config section removal without a git process', () => {
+    const SAMPLES: Record<string, string> = {
+      'AVH config with the branch in the middle':
+        '[core]\n\trepositoryformatversion = 0\n[gitflow "branch"]\n\tmaster = master\n\tdevelop = develop\n[gitflow "branch.feature/x"]\n\tbase = develop\n[gitflow "prefix"]\n\tfeature = feature/\n',
+      'the section twice, with comments and blank lines':
+        '[gitflow "branch.feature/x"]\n\tbase = develop\n# a comment\n\n[user]\n\tname = A\n  [gitflow "branch.feature/x"]  # again\n\tother = 1\n[gitflow "branch.feature/xy"]\n\tbase = develop\n',
+      'the section last, without a final newline': '[core]\n\tbare = false\n[gitflow "branch.feature/x"]\n\tbase = develop',
+      'no such section': '[core]\n\tbare = false\n[gitflow "branch.feature/X"]\n\tbase = develop\n',
+    };
+    for (const [what, text] of Object.entries(SAMPLES)) {
+      it(`leaves the file exactly as git config --remove-section does: ${what}`, () => {
+        const byGit = initialised();
+        const bySlipway = initialised();
+        writeFileSync(join(byGit.dir, '.git', 'config'), text);
+        writeFileSync(join(bySlipway.dir, '.git', 'config'), text);
+        byGit.tryGit('config', '--local', '--remove-section', 'gitflow.branch.feature/x');
+        assert.equal(removeLocalConfigSection(join(bySlipway.dir, '.git'), 'gitflow', 'branch.feature/x'), true);
+        assert.equal(readFileSync(join(bySlipway.dir, '.git', 'config'), 'utf8'), readFileSync(join(byGit.dir, '.git', 'config'), 'utf8'));
+        assert.equal(existsSync(join(bySlipway.dir, '.git', 'config.lock')), false);
+      });
+    }
+
+    it('leaves the file to git while git holds its lock, or when a header is one it does not parse', () => {
+      const r = initialised();
+      const config = join(r.dir, '.git', 'config');
+      writeFileSync(`${config}.lock`, '');
+      const before = readFileSync(config, 'utf8');
+      assert.equal(removeLocalConfigSection(join(r.dir, '.git'), 'gitflow', 'branch.feature/x'), false);
+      assert.equal(existsSync(`${config}.lock`), true, 'someone else\'s lock was removed');
+      assert.equal(readFileSync(config, 'utf8'), before);
+      rmSync(`${config}.lock`);
+      writeFileSync(config, '[core] bare = false\n[gitflow "branch.feature/x"]\n\tbase = develop\n');
+      assert.equal(removeLocalConfigSection(join(r.dir, '.git'), 'gitflow', 'branch.feature/x'), false);
+    });
   });
 
   describe('the `slipway` launcher (dist/cli.js run as a command)', () => {

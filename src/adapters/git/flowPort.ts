@@ -2,10 +2,10 @@
  * The git-flow engine's port: git through the one client, the `gitflow.*` config read from the files, and the finish
  * state kept under the git directory.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { readGitConfigText } from '../../core/gitflow/gitConfigFile';
+import { readGitConfigText, removeConfigSection } from '../../core/gitflow/gitConfigFile';
 import type { GitPort, GitResult } from '../../core/gitflow/port';
 import { SlipwayError } from '../../core/errors';
 import { gitClient, type GitClient } from './client';
@@ -48,9 +48,7 @@ const CONFIG_ENV = ['GIT_DIR', 'GIT_COMMON_DIR', 'GIT_CONFIG', 'GIT_CONFIG_GLOBA
  */
 export function readGitFlowConfigFiles(gitDir: string, env: NodeJS.ProcessEnv = process.env): Map<string, string> | undefined {
   if (CONFIG_ENV.some((k) => env[k] !== undefined)) return undefined;
-  let commonDir = gitDir;
-  const commondirFile = join(gitDir, 'commondir');
-  if (existsSync(commondirFile)) commonDir = resolve(gitDir, readFileSync(commondirFile, 'utf8').trim());
+  const commonDir = commonDirOf(gitDir);
   const home = env.HOME ?? homedir();
   const files = [
     ...(env.GIT_CONFIG_NOSYSTEM ? [] : ['/etc/gitconfig']),
@@ -71,6 +69,47 @@ export function readGitFlowConfigFiles(gitDir: string, env: NodeJS.ProcessEnv = 
     for (const [k, v] of read.entries) entries.set(k, v);
   }
   return entries;
+}
+
+/** The common git directory (shared by a repository's worktrees) of a git directory. */
+function commonDirOf(gitDir: string): string {
+  const commondirFile = join(gitDir, 'commondir');
+  return existsSync(commondirFile) ? resolve(gitDir, readFileSync(commondirFile, 'utf8').trim()) : gitDir;
+}
+
+/**
+ * Removes a section from the repository's config file as `git config --local --remove-section` does, without a git
+ * process: under git's lock file (created exclusively, written, renamed over the config). False when git should do
+ * it: config from the environment, the lock taken, or a file this cannot edit exactly as git would.
+ */
+export function removeLocalConfigSection(gitDir: string, section: string, subsection: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (CONFIG_ENV.some((k) => env[k] !== undefined)) return false;
+  const file = join(commonDirOf(gitDir), 'config');
+  const lock = `${file}.lock`;
+  let fd: number;
+  try {
+    fd = openSync(lock, 'wx');
+  } catch {
+    return false;
+  }
+  let renamed = false;
+  try {
+    const text = readFileSync(file, 'utf8');
+    const next = removeConfigSection(text, section, subsection);
+    if (next === undefined) return false;
+    if (next === text) return true;
+    writeFileSync(fd, next);
+    closeSync(fd);
+    fd = -1;
+    renameSync(lock, file);
+    renamed = true;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== -1) closeSync(fd);
+    if (!renamed) rmSync(lock, { force: true });
+  }
 }
 
 export interface GitAdapterOptions {
@@ -116,6 +155,9 @@ export function gitPort(cwd: string, options: GitAdapterOptions = {}): GitPort {
       } catch {
         return undefined;
       }
+    },
+    async removeConfigSection(section, subsection) {
+      return removeLocalConfigSection(await resolveGitDir(), section, subsection, configEnv);
     },
     async readWorkFile(path) {
       const top = await workTree();

@@ -80,3 +80,27 @@ function unquote(raw: string): string | undefined {
   }
   return quoted ? undefined : out;
 }
+
+/**
+ * `text` without the section `[section "subsection"]`: what `git config --remove-section` removes, each header of it
+ * and every line up to the next header. Unchanged when there is no such section; undefined when git's own result
+ * could differ (an unusual header, a subsection needing escapes), and the caller asks git.
+ */
+export function removeConfigSection(text: string, section: string, subsection: string): string | undefined {
+  if (/["\\\n]/.test(subsection)) return undefined;
+  const out: string[] = [];
+  let removing = false;
+  // Lines keep their own line ends, so a removed last section takes only its own lines (git's behaviour).
+  for (const line of text.split(/(?<=\n)/)) {
+    const t = line.trim();
+    if (t.startsWith('[')) {
+      const m = SECTION.exec(t);
+      // Anything but a bare header (a key on the header's line, the old [a.b] spelling with odd characters): ask git.
+      if (!m || !/^\s*([#;].*)?$/.test(t.slice(m[0].length))) return undefined;
+      removing = m[2] !== undefined && m[1]!.toLowerCase() === section.toLowerCase() && m[2] === subsection;
+      if (removing) continue;
+    }
+    if (!removing) out.push(line);
+  }
+  return out.join('');
+}

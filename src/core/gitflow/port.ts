@@ -19,6 +19,11 @@ export interface GitPort {
   readFinishState(): Promise<string | undefined>;
   /** Saves the finish state; undefined removes it. */
   writeFinishState(text: string | undefined): Promise<void>;
+  /**
+   * Removes `[section "subsection"]` from the repository's config file without starting git, under git's own lock
+   * (`config.lock`); false when it could not (then the engine runs `git config --remove-section`). Optional.
+   */
+  removeConfigSection?(section: string, subsection: string): Promise<boolean>;
   /** A file of the working tree (path from the repository root), or undefined when it does not exist. */
   readWorkFile(path: string): Promise<string | undefined>;
   /** Writes a file of the working tree (path from the repository root). */

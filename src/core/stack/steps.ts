@@ -30,8 +30,12 @@ export function stackSteps(plan: StackPlan, desired: DesiredStack): StackStep[] 
   return steps;
 }
 
-/** Aspects whose change makes Swarm replace the tasks (a rolling update); the others change the service only. */
-const ROLLING = new Set(['image', 'env', 'mounts', 'healthcheck', 'command', 'networks', 'secrets', 'configs', 'resources', 'restart policy', 'constraints', 'placement', 'other', 'labels']);
+/**
+ * Aspects whose change makes Swarm replace the tasks (a rolling update); the others (replicas, service labels, update
+ * and rollback config) change the service only. Ports and the endpoint mode replace tasks when they are published in
+ * host mode; convergence allows for Swarm not starting a rollout for them (see convergence.ts).
+ */
+const ROLLING = new Set(['image', 'env', 'mounts', 'healthcheck', 'command', 'networks', 'secrets', 'configs', 'resources', 'restart policy', 'constraints', 'placement', 'other', 'container labels', 'ports', 'endpoint mode']);
 
 export function needsRollout(changes: readonly { readonly what: string }[], forced: boolean): boolean {
   return forced || changes.some((c) => ROLLING.has(c.what));

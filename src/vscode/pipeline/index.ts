@@ -62,6 +62,9 @@ export function activatePipeline(context: vscode.ExtensionContext, services: Pip
       else if (m.type === 'approve') await approve();
       else if (m.type === 'rerunFrom') await rerunFrom(m.stage);
       else if (m.type === 'openLog') await openLog(m.stage);
+      else if (m.type === 'approvePromotion' || m.type === 'dismissPromotion') {
+        await vscode.commands.executeCommand(m.type === 'approvePromotion' ? 'slipway.agent.approvePromotion' : 'slipway.agent.dismissPromotion', { cluster: m.cluster, stack: m.stack, id: m.id });
+      }
     } catch (e) {
       await showError(e);
     }

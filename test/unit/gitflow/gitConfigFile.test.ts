@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readGitConfigText } from '../../../src/core/gitflow/gitConfigFile';
+import { readGitConfigText, removeConfigSection } from '../../../src/core/gitflow/gitConfigFile';
 
 describe('reading gitflow entries from git config files', () => {
   it('reads what AVH writes, with the keys git config --get-regexp prints', () => {
@@ -43,5 +43,18 @@ describe('reading gitflow entries from git config files', () => {
     assert.equal(readGitConfigText('[includeIf "gitdir:~/w/"]\n\tpath = w.cfg\n').unsupported, true);
     assert.equal(readGitConfigText('[extensions]\n\tworktreeConfig = true\n').unsupported, true);
     assert.equal(readGitConfigText('[gitflow "prefix"]\n\tfeature = "unterminated\n').unsupported, true);
+  });
+});
+
+describe('removeConfigSection (the text git config --remove-section leaves)', () => {
+  it('drops every header of the section and its lines, keeps everything else byte for byte', () => {
+    const text = '[core]\r\n\tbare = false\r\n[gitflow "branch.feature/x"]\r\n\tbase = develop\r\n[gitflow "prefix"]\r\n\tfeature = feature/\r\n';
+    assert.equal(removeConfigSection(text, 'gitflow', 'branch.feature/x'), '[core]\r\n\tbare = false\r\n[gitflow "prefix"]\r\n\tfeature = feature/\r\n');
+    assert.equal(removeConfigSection(text, 'GitFlow', 'branch.feature/X'), text, 'subsections are case-sensitive');
+  });
+
+  it('leaves to git what it cannot edit exactly as git would', () => {
+    assert.equal(removeConfigSection('[core] bare = false\n', 'gitflow', 'branch.x'), undefined);
+    assert.equal(removeConfigSection('[core]\n', 'gitflow', 'branch."x'), undefined);
   });
 });
