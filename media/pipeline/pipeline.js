@@ -60,6 +60,7 @@
       case 'passed': return 'Passed in ' + duration(run.durationMs) + ' — ' + where;
       case 'paused': return 'Waiting for approval to deploy ' + run.version + ' to production';
       case 'cancelled': return 'Cancelled — ' + where;
+      case 'interrupted': return 'Interrupted at ' + (run.failedStage || 'a stage') + ': ' + (run.reason || 'its process died') + ' — ' + where;
       default: return 'Failed at ' + (run.failedStage || 'a stage') + ': ' + (run.reason || '') + ' — ' + where;
     }
   }
@@ -175,7 +176,7 @@
           const when = new Date(r.startedAt).toLocaleString();
           const where = r.failedStage ? ' at ' + r.failedStage : '';
           list.append(el('li', { class: 'run ' + r.status, title: r.reason || '' },
-            el('span', { class: 'icon', 'aria-hidden': 'true' }, r.status === 'passed' ? ICONS.passed : r.status === 'failed' ? ICONS.failed : r.status === 'paused' ? ICONS['paused-for-approval'] : ICONS.cancelled),
+            el('span', { class: 'icon', 'aria-hidden': 'true' }, r.status === 'passed' ? ICONS.passed : r.status === 'failed' || r.status === 'interrupted' ? ICONS.failed : r.status === 'paused' ? ICONS['paused-for-approval'] : ICONS.cancelled),
             el('span', {}, r.version + ' ' + r.status + where),
             el('span', { class: 'when' }, when + ' · ' + duration(r.durationMs))));
         }

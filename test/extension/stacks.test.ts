@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TreeNodeModel } from '../../src/core/swarm/tree';
@@ -62,6 +62,8 @@ networks:
   after(async function () {
     this.timeout(120_000);
     writeFileSync(join(folder, 'slipway.yml'), originalConfig);
+    // Leave the workspace as clean as it was: later tests run the pipeline, whose checkout refuses untracked files.
+    rmSync(join(folder, 'stack.ext.yml'), { force: true });
     for (const cluster of ['prod-like', 'production']) {
       await dockerCli(fx.hostOf(cluster), ['stack', 'rm', stack]);
       const configs = (await dockerCli(fx.hostOf(cluster), ['config', 'ls', '-q', '--filter', `label=io.slipway.stack=${stack}`])).stdout.split('\n').filter((l) => l);
