@@ -4,7 +4,8 @@
 //   1. `slipway build` vs a plain `docker run --rm` of the same builder image, bind mount, user and steps
 //      (goal: overhead ≤ 10 % or ≤ 150 ms), on the go-auth fixture and on a trivial one-step build.
 //   2. `slipway test integration --parallel 1` vs `--parallel 4` wall time (goal: 4 environments ≤ 1.6× one).
-// Usage: node bench/build.mjs [--runs N] [--skip-integration] [--skip-build]
+//   --baseline DIST_CLI  also times another build of the CLI (e.g. main's dist/cli.js) in the same run, side by side
+// Usage: node bench/build.mjs [--runs N] [--skip-integration] [--skip-build] [--baseline PATH] [--json]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ const arg = (name, fallback) => {
   return i >= 0 ? process.argv[i + 1] : fallback;
 };
 const runs = Number(arg('--runs', '5'));
+const baseline = arg('--baseline', undefined);
 const uid = `${process.getuid()}:${process.getgid()}`;
 
 function workspace(slipwayYml) {
@@ -56,14 +58,19 @@ function benchBuild(label, dir, steps) {
   // Warm-up once each (page cache, first container start).
   timed('docker', plainDockerRun(dir, image, steps));
   timed(process.execPath, [cli, '-C', dir, 'build']);
+  if (baseline) timed(process.execPath, [baseline, '-C', dir, 'build']);
   const plain = [];
   const ours = [];
+  const base = [];
+  // Interleaved, so load from other processes on the machine hits all three alike.
   for (let i = 0; i < runs; i++) {
     plain.push(timed('docker', plainDockerRun(dir, image, steps)));
     ours.push(timed(process.execPath, [cli, '-C', dir, 'build']));
+    if (baseline) base.push(timed(process.execPath, [baseline, '-C', dir, 'build']));
   }
   const p = median(plain);
   const o = median(ours);
+  const b = baseline ? median(base) : undefined;
   const overhead = o - p;
   const ratio = o / p;
   const ok = ratio <= 1.1 || overhead <= 150;
@@ -71,7 +78,10 @@ function benchBuild(label, dir, steps) {
     `build (${label}): docker run ${fmt(p)}  slipway build ${fmt(o)}  overhead ${overhead.toFixed(0)} ms  ratio ${ratio.toFixed(3)}  ` +
       `[goal ≤1.10 or ≤150 ms: ${ok ? 'met' : 'NOT met'}]  (median of ${runs})`,
   );
-  return { label, dockerRunMs: p, slipwayMs: o, overheadMs: overhead, ratio, ok };
+  if (b !== undefined) {
+    console.log(`  baseline ${baseline}: ${fmt(b)}  overhead ${(b - p).toFixed(0)} ms  ratio ${(b / p).toFixed(3)}  → this build saves ${(b - o).toFixed(0)} ms`);
+  }
+  return { label, dockerRunMs: p, slipwayMs: o, overheadMs: overhead, ratio, ok, ...(b !== undefined ? { baselineMs: b, baselineOverheadMs: b - p, baselineRatio: b / p } : {}) };
 }
 
 const results = {};

@@ -10,12 +10,12 @@
 // Usage: npm run compile-tests && node bench/swarm.mjs [--services 200] [--host unix:///var/run/docker.sock]
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { countingProxy } from './countingProxy.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(repo, 'package.json'));
@@ -36,25 +36,13 @@ const IMAGE_A = 'slipway-rig/busybox:1';
 
 // --- a counting proxy: every HTTP request line that passes towards the engine is one API call --------------------
 const dir = mkdtempSync(join(tmpdir(), 'slipway-bench-'));
-const proxyPath = join(dir, 'engine.sock');
-let requests = 0;
-const proxy = createServer((client) => {
-  const engine = createConnection(ENGINE_SOCKET);
-  client.on('data', (chunk) => {
-    requests += (chunk.toString('latin1').match(/^(GET|POST|PUT|DELETE|HEAD) \/\S* HTTP\/1\.[01]\r$/gm) ?? []).length;
-  });
-  client.pipe(engine).pipe(client);
-  const end = () => (client.destroy(), engine.destroy());
-  client.on('error', end);
-  engine.on('error', end);
-});
-await new Promise((r) => proxy.listen(proxyPath, r));
-const PROXY_HOST = `unix://${proxyPath}`;
+const proxy = await countingProxy(ENGINE_SOCKET, dir);
+const PROXY_HOST = proxy.host;
 const counted = async (fn) => {
-  const before = requests;
+  const before = proxy.requests();
   const t0 = performance.now();
   const value = await fn();
-  return { value, ms: performance.now() - t0, calls: requests - before };
+  return { value, ms: performance.now() - t0, calls: proxy.requests() - before };
 };
 const docker = (...args) => run('docker', ['-H', PROXY_HOST, ...args], { maxBuffer: 64 * 1024 * 1024 });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

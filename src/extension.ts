@@ -19,11 +19,18 @@ import { directTransport, findGitDir, gitClient, gitPort, gitTags, HelperProcess
 import { formatGitCommand } from './core/gitflow/port';
 import { activateGitFlow, type GitFlowApi } from './vscode/gitflow';
 import { ClusterWatcher } from './adapters/docker/clusterWatcher';
+import { userInfo } from 'node:os';
 import { SwarmCluster } from './adapters/docker/swarm';
+import { SwarmStacks } from './adapters/docker/stacks';
+import { workspaceStackFiles } from './adapters/fs/stackFiles';
+import { loadSlipwayConfig } from './adapters/config';
 import { loadClusterTargets, registryLookup } from './adapters/docker/swarmClusters';
 import { listRegistryTags } from './adapters/registry';
-import { parseClusterList } from './core/swarm/clusters';
+import { mergeClusters, parseClusterList } from './core/swarm/clusters';
 import { activateSwarm } from './vscode/swarm';
+import { pendingPromotionsService } from './app/agent/pending';
+import { SwarmPendingPromotions } from './adapters/docker/pendingPromotions';
+import { activatePendingPromotions } from './vscode/agent/pendingPromotions';
 
 
 export interface SlipwayApi {
@@ -79,12 +86,30 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
     registryFor: registryLookup(),
     registryTags: (ref) => listRegistryTags(ref),
     gitTags,
+    stacks: {
+      config: (folder) => loadSlipwayConfig(folder),
+      deps: (cluster, folder) => ({ cluster: new SwarmStacks(SwarmCluster.connect(cluster)), files: workspaceStackFiles(folder), registryFor: registryLookup(), env: process.env }),
+      releases: (cluster) => new SwarmStacks(SwarmCluster.connect(cluster)).allReleases(),
+      author: async (folder) => {
+        const commit = (await gitClient.read(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: folder, timeoutMs: 10_000 }))?.trim();
+        return { who: process.env.SLIPWAY_ACTOR ?? userInfo().username, ...(commit ? { commit } : {}) };
+      },
+    },
   });
-  activatePipeline(context, {
+  const pendingPromotions = pendingPromotionsService({
+    clusters: async (dir) => mergeClusters(await loadClusterTargets(dir, {}), parseClusterList(vscode.workspace.getConfiguration('slipway').get('clusters'), 'settings')),
+    connect: (cluster) => {
+      const client = SwarmCluster.connect(cluster);
+      return { stacks: new SwarmStacks(client), pending: new SwarmPendingPromotions(client) };
+    },
+  });
+  const pipeline = activatePipeline(context, {
     runPipeline: (request) => runPipelineFor(pipelineDependencies(createPipelinePorts(process.env, buildPorts)), request),
     recentRuns: async (dir) => (await runHistoryFor(dir)).recent({ limit: 200 }),
     runLog: async (dir, runId) => (await runHistoryFor(dir)).readLog(runId),
+    pendingPromotions: (dir) => pendingPromotions.list(dir),
   });
+  activatePendingPromotions(context, pendingPromotions, () => void pipeline.controller.refreshHistory());
   registerCommand(context, 'slipway.showVersion', () => {
     void vscode.window.showInformationMessage(`Slipway ${version}`);
     return version;

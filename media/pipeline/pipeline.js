@@ -60,9 +60,12 @@
       case 'passed': return 'Passed in ' + duration(run.durationMs) + ' — ' + where;
       case 'paused': return 'Waiting for approval to deploy ' + run.version + ' to production';
       case 'cancelled': return 'Cancelled — ' + where;
+      case 'interrupted': return 'Interrupted at ' + (run.failedStage || 'a stage') + ': ' + (run.reason || 'its process died') + ' — ' + where;
       default: return 'Failed at ' + (run.failedStage || 'a stage') + ': ' + (run.reason || '') + ' — ' + where;
     }
   }
+
+  let pending = [];
 
   function render(state) {
     last = state;
@@ -149,6 +152,22 @@
       children.push(el('p', { class: 'empty' }, 'Run the pipeline to build, test and deploy this service through its stages.'));
     }
 
+    if (pending.length > 0) {
+      // Push to deploy: pushes a production cluster in delivery mode keeps for a person to approve.
+      const box = el('section', { class: 'pending', 'aria-label': 'Pending promotions' }, el('h2', {}, 'Pending promotions'));
+      const list = el('ul', {});
+      for (const p of pending) {
+        const key = p.cluster + '/' + p.stack + '/' + p.id;
+        buttons.push('Approve ' + key, 'Dismiss ' + key);
+        list.append(el('li', { class: 'pending-item' },
+          el('span', {}, p.text),
+          el('button', { type: 'button', class: 'primary', 'data-key': 'approve:' + key, 'aria-label': 'Approve: deploy ' + p.stack + ' to ' + p.cluster, onclick: () => send({ type: 'approvePromotion', cluster: p.cluster, stack: p.stack, id: p.id }) }, 'Approve'),
+          el('button', { type: 'button', class: 'secondary', 'data-key': 'dismiss:' + key, 'aria-label': 'Dismiss the push of ' + p.stack + ' to ' + p.cluster, onclick: () => send({ type: 'dismissPromotion', cluster: p.cluster, stack: p.stack, id: p.id }) }, 'Dismiss')));
+      }
+      box.append(list);
+      children.push(box);
+    }
+
     if (state.history.length > 0) {
       const hist = el('section', { class: 'history', 'aria-label': 'Recent runs' }, el('h2', {}, 'Recent runs'));
       for (const g of state.history) {
@@ -157,7 +176,7 @@
           const when = new Date(r.startedAt).toLocaleString();
           const where = r.failedStage ? ' at ' + r.failedStage : '';
           list.append(el('li', { class: 'run ' + r.status, title: r.reason || '' },
-            el('span', { class: 'icon', 'aria-hidden': 'true' }, r.status === 'passed' ? ICONS.passed : r.status === 'failed' ? ICONS.failed : r.status === 'paused' ? ICONS['paused-for-approval'] : ICONS.cancelled),
+            el('span', { class: 'icon', 'aria-hidden': 'true' }, r.status === 'passed' ? ICONS.passed : r.status === 'failed' || r.status === 'interrupted' ? ICONS.failed : r.status === 'paused' ? ICONS['paused-for-approval'] : ICONS.cancelled),
             el('span', {}, r.version + ' ' + r.status + where),
             el('span', { class: 'when' }, when + ' · ' + duration(r.durationMs))));
         }
@@ -188,7 +207,7 @@
 
   window.addEventListener('message', (event) => {
     const m = event.data;
-    if (m && m.type === 'state') render(m.state);
+    if (m && m.type === 'state') { pending = m.pending || []; render(m.state); }
   });
   send({ type: 'ready' });
 })();

@@ -6,16 +6,16 @@ import { toSlipwayError } from '../core/errors';
 import { mergeClusters } from '../core/swarm/clusters';
 import type { ClusterTarget } from '../core/swarm/model';
 import { detectCompose } from './compose/detect';
+import { gitClient } from './git/client';
 import { CONFIG_FILE, loadSlipwayConfig } from './config';
 import { defaultEndpoint, dockerClient, engineError, type EngineEndpoint } from './docker/endpoint';
 import { SwarmCluster } from './docker/swarm';
 import { loadClusterTargets } from './docker/swarmClusters';
-import { execFile } from './process';
 import { registryBaseUrl } from './registry';
 
 async function gitCheck(): Promise<DoctorCheck> {
   try {
-    const r = await execFile('git', ['--version'], { timeoutMs: 10_000 });
+    const r = await gitClient.run(['--version'], { cwd: process.cwd(), timeoutMs: 10_000 });
     return { name: 'git', ok: r.code === 0, detail: r.stdout.trim() || r.stderr.trim() };
   } catch (e) {
     return { name: 'git', ok: false, detail: (e as Error).message, fix: 'Install git (apt-get install git)' };
@@ -25,11 +25,11 @@ async function gitCheck(): Promise<DoctorCheck> {
 async function gitFlowCheck(cwd: string): Promise<DoctorCheck> {
   const name = 'git-flow config';
   try {
-    const inRepo = await execFile('git', ['rev-parse', '--show-toplevel'], { cwd, timeoutMs: 10_000 });
+    const inRepo = await gitClient.run(['rev-parse', '--show-toplevel'], { cwd, timeoutMs: 10_000 });
     if (inRepo.code !== 0) {
       return { name, ok: false, optional: true, detail: `${cwd} is not inside a git repository`, fix: 'Run `git init`, then `slipway flow init -d`' };
     }
-    const r = await execFile('git', ['config', '--get-regexp', '^gitflow\\.'], { cwd, timeoutMs: 10_000 });
+    const r = await gitClient.run(['config', '--get-regexp', '^gitflow\\.'], { cwd, timeoutMs: 10_000 });
     const keys = r.stdout.split('\n').filter((l) => l.trim().length > 0);
     const master = keys.find((l) => l.startsWith('gitflow.branch.master '))?.split(' ')[1];
     const develop = keys.find((l) => l.startsWith('gitflow.branch.develop '))?.split(' ')[1];

@@ -99,3 +99,13 @@ export async function execStreamed(
     err.flush();
   }
 }
+
+/** Whether a process of this host still runs (signal 0 probes without touching it). */
+export function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

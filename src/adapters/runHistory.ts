@@ -1,7 +1,10 @@
 import { appendFile, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { SlipwayError } from '../core/errors';
-import type { RunHistoryStore } from '../core/pipeline/history';
+import { ownerIsGone } from '../core/build/labels';
+import { latestRecords, settleRecord, type RunHistoryStore } from '../core/pipeline/history';
+import { processIsAlive } from './process';
+import { hostname } from 'node:os';
 import type { PipelineRunRecord } from '../core/pipeline/state';
 import { gitClient } from './git/client';
 
@@ -67,7 +70,9 @@ export class JsonlRunHistory implements RunHistoryStore {
       }
     }
     // Reversed before the (stable) sort, so of two runs started in the same millisecond the later-recorded comes first.
-    return records
+    const host = hostname();
+    return latestRecords(records)
+      .map((r) => settleRecord(r, (owner) => ownerIsGone(owner, host, processIsAlive)))
       .filter((r) => options.branch === undefined || r.branch === options.branch)
       .reverse()
       .sort((a, b) => b.startedAt - a.startedAt)

@@ -58,6 +58,7 @@ export function createPipelinePorts(env: NodeJS.ProcessEnv = process.env, build:
     describeWorkspace: (dir, signal) => describeWorkspace(dir, signal),
     history: runHistoryFor,
     pushImage: (o) => pushImage({ ...o, env }),
+    reapOn: (cluster) => reapOrphans(dockerClient(clusterEndpoint(cluster, env))),
     composeOn: (cluster) => {
       const endpoint = clusterEndpoint(cluster, env);
       return new ComposeEnvironments(dockerClient(endpoint), endpoint, engineEnv(cluster, env));

@@ -60,6 +60,8 @@ export interface PipelinePorts {
   history(workspaceDir: string): Promise<RunHistoryStore>;
   /** Tags `image` into `registry` as VERSION and pushes it; returns the pushed reference by digest. */
   pushImage(options: { image: string; registry: string; version: string; signal: AbortSignal; log: LineSink }): Promise<PushedImage>;
+  /** The janitor on a cluster's engine: removes what runs of dead processes left there. */
+  reapOn(cluster: ClusterConfig): Promise<ReapReport>;
   /** Compose environments on a cluster's engine (readiness and production tests run there). */
   composeOn(cluster: ClusterConfig): ComposePort;
   connect(cluster: ClusterTarget): SwarmClient;

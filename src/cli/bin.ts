@@ -1,5 +1,5 @@
 /** The `slipway` process: wires signals and standard streams to `main` and sets the exit code. */
-import { main } from './main';
+import { main, pendingRunMessage } from './main';
 
 // The launcher (dist/cli.js as a shell script, see esbuild.mjs) moved NODE_EXTRA_CA_CERTS aside so this Node did not
 // parse the bundle at start-up; the processes Slipway starts get it back.
@@ -19,9 +19,22 @@ const onSignal = (sig: NodeJS.Signals): void => {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 const write = (stream: NodeJS.WriteStream) => (text: string) => void stream.write(text);
+let settled = false;
+// No false green: when nothing is left to wait for but the command has not finished (an engine connection that
+// closed without an answer, a process that vanished), Node would exit 0. Such a run failed.
+process.on('beforeExit', () => {
+  if (settled) return;
+  settled = true;
+  process.stderr.write(`slipway: ${pendingRunMessage(process.argv.slice(2), process.env)}\n`);
+  process.exitCode = 1;
+});
 main(process.argv.slice(2), { out: write(process.stdout), err: write(process.stderr) }, process.env, controller.signal).then(
-  (code) => exitWhenFlushed(controller.signal.aborted && code !== 0 ? 130 : code),
+  (code) => {
+    settled = true;
+    exitWhenFlushed(controller.signal.aborted && code !== 0 ? 130 : code);
+  },
   (e: unknown) => {
+    settled = true;
     process.stderr.write(`slipway: internal error: ${String(e)}\n`);
     exitWhenFlushed(1);
   },

@@ -53,6 +53,13 @@ function requireDirectory(path: string, given: string): void {
   if (!isDir) throw new SlipwayError('usage', `-C ${given}: not a directory`, { hint: 'Pass the directory that contains the file, not the file itself' });
 }
 
+/** What the CLI says when its process is about to exit with the command still pending: a failure naming the engine. */
+export function pendingRunMessage(argv: readonly string[], env: NodeJS.ProcessEnv): string {
+  const engine = env.DOCKER_HOST && env.DOCKER_HOST.length > 0 ? env.DOCKER_HOST : 'unix:///var/run/docker.sock';
+  const command = argv.find((a, i) => !a.startsWith('-') && argv[i - 1] !== '-C') ?? 'the command';
+  return `${command} stopped without a result: nothing was left to wait for (did the Docker engine at ${engine} go away?); the run failed`;
+}
+
 export async function main(argv: string[], io: Pick<CliContext, 'out' | 'err'>, env = process.env, signal = new AbortController().signal): Promise<number> {
   let json = argv.includes('--json');
   try {

@@ -20,6 +20,7 @@ const SAY: { readonly [A in Remedy['action']]: (r: Extract<Remedy, { action: A }
   releases: (r) => `run \`slipway releases --cluster ${r.cluster}\` to list the releases`,
   showTasks: (r) => `follow it with \`slipway swarm tasks ${r.service} --cluster ${r.cluster}\``,
   pipelineRuns: () => 'run `slipway pipeline runs` to list the runs',
+  runPipeline: () => 'run `slipway pipeline` to run the pipeline from the start',
 };
 
 export function remedyText(remedy: Remedy): string {

@@ -107,6 +107,8 @@ export function filesNamedBy(config: SlipwayConfig): { readonly key: string; rea
   if (config.integration) files.push({ key: 'integration.compose', path: config.integration.compose });
   if (config.deploy?.readiness) files.push({ key: 'deploy.readiness.compose', path: config.deploy.readiness.compose });
   if (config.deploy?.production) files.push({ key: 'deploy.production.compose', path: config.deploy.production.compose });
+  for (const f of config.deploy?.files ?? []) files.push({ key: 'deploy.files', path: f });
+  for (const c of config.clusters) for (const f of c.stackFiles ?? []) files.push({ key: `clusters.${c.name}.stackFiles`, path: f });
   return files;
 }
 

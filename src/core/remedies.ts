@@ -44,6 +44,8 @@ export type Remedy =
   /** Follow a service's tasks on a cluster. */
   | { readonly action: 'showTasks'; readonly cluster: string; readonly service: string }
   /** List the pipeline runs. */
-  | { readonly action: 'pipelineRuns' };
+  | { readonly action: 'pipelineRuns' }
+  /** Run the pipeline from its first stage. */
+  | { readonly action: 'runPipeline' };
 
 export type RemedyAction = Remedy['action'];

@@ -162,4 +162,24 @@ describe('Git Flow view and commands in the extension host', function () {
     git('checkout', '-q', 'develop');
     await vscode.commands.executeCommand('slipway.flow.delete', 'visible', { folder: root, type: 'feature', force: true });
   });
+
+  it('Update from Base merges develop\'s new commits into a feature and says so', async () => {
+    await vscode.commands.executeCommand('slipway.flow.feature.start', 'catchup', undefined, { folder: root });
+    writeFileSync(join(root, 'catchup.txt'), 'feature\n');
+    git('add', 'catchup.txt');
+    git('commit', '-q', '-m', 'Feature work');
+    git('checkout', '-q', 'develop');
+    writeFileSync(join(root, 'catchup-base.txt'), 'new on develop for catchup\n');
+    git('add', 'catchup-base.txt');
+    git('commit', '-q', '-m', 'Develop moves on (catchup)');
+    const outcome = await vscode.commands.executeCommand<FlowOutcome>('slipway.flow.update', 'catchup', { folder: root, type: 'feature' });
+    assert.ok(outcome, 'slipway.flow.update returned nothing (see the notification for its error)');
+    assert.equal(git('symbolic-ref', '--short', 'HEAD').trim(), 'feature/catchup');
+    assert.equal(git('merge-base', '--is-ancestor', 'develop', 'feature/catchup'), '');
+    assert.match(api.gitFlow!.messages().at(-1) ?? '', /^Git Flow: 'develop' was merged into 'feature\/catchup'/);
+    const catchup = (await api.gitFlow!.repos()[0]!.get())?.branches.find((b) => b.name === 'catchup');
+    assert.deepEqual([catchup?.ahead, catchup?.behind], [2, 0]);
+    git('checkout', '-q', 'develop');
+    await vscode.commands.executeCommand('slipway.flow.delete', 'catchup', { folder: root, type: 'feature', force: true });
+  });
 });

@@ -42,6 +42,8 @@ integration:
   compose: docker-compose.test.yml
   test: tests
   app: app
+clusters:
+  production: { host: unix:///nowhere/slipway-test.sock, role: production }
 deploy:
   service: go-auth
   registry: localhost:5000
@@ -131,9 +133,10 @@ describe('Pipeline view in a real VS Code extension host', function () {
     assert.notEqual(deploy.state, 'paused-for-approval');
     assert.equal(resumed.stages.find((s) => s.id === 'checkout')!.state, 'skipped', 'the resumed run starts at deploy-production');
     assert.equal(resumed.artifacts.image, paused.artifacts.image, 'the resumed run deploys what the paused run pushed');
-    // No production cluster in this workspace: the deploy itself fails, which proves it ran.
+    // The production cluster of this workspace is an engine that does not exist: the deploy itself fails, which
+    // proves it ran (the preflight only checks the configuration, it connects to nothing).
     assert.equal(deploy.state, 'failed');
-    assert.match(resumed.reason ?? '', /No cluster with role production/);
+    assert.match(resumed.reason ?? '', /Cluster "production": The Docker engine at unix:\/\/\/nowhere\/slipway-test\.sock is not reachable/);
     const after = await rendered((r) => r.stages.includes('deploy-production:failed') && r.buttons.includes('Run Pipeline'), 'the resumed run');
     assert.ok(!after.buttons.includes('Deploy to Production'), 'no approval offered after the deploy ran');
 
@@ -155,6 +158,6 @@ describe('Pipeline view in a real VS Code extension host', function () {
     const doc = await vscode.commands.executeCommand<vscode.TextDocument>('slipway.pipeline.openLog', 'deploy-production');
     assert.equal(doc.languageId, 'slipway-log');
     assert.match(doc.getText(), /^==> \[6\/6\] deploy-production: Deploy to production$/m);
-    assert.match(doc.getText(), /^FAIL deploy-production .*No cluster with role production/m);
+    assert.match(doc.getText(), /^FAIL deploy-production .*nowhere\/slipway-test\.sock is not reachable/m);
   });
 });

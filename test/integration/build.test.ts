@@ -219,7 +219,7 @@ describe('containerized build, package and integration tests (real engine)', fun
       assert.equal(r2.status, 1);
       const err = json<{ error: { kind: string; message: string; details: { line: number; column: number } } }>(r2).error;
       assert.equal(err.kind, 'config');
-      assert.match(err.message, /slipway\.yml:5:7: build\.steps\.0 must be a shell command string or \{name, run\}/);
+      assert.match(err.message, /slipway\.yml:5:7: build\.steps\.0 must be a shell command string, an argument list or \{name, run\}/);
       await assertNothingLeft(missing);
       await assertNothingLeft(bad);
     });

@@ -100,6 +100,8 @@ deploy:
     this.timeout(120_000);
     for (const s of stacks) {
       await dockerCli(s.host, ['stack', 'rm', s.name]);
+      // docker stack rm removes the stack's secrets and configs once its services are gone; give it that moment.
+      await waitFor(async () => (await dockerCli(s.host, ['config', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${s.name}`])).stdout.trim() === '', { timeoutMs: 30_000, what: `configs of ${s.name} gone` }).catch(() => undefined);
       const configs = (await dockerCli(s.host, ['config', 'ls', '-q', '--filter', `label=io.slipway.stack=${s.name}`])).stdout.split('\n').filter((l) => l);
       if (configs.length > 0) await dockerCli(s.host, ['config', 'rm', ...configs]);
     }
@@ -206,6 +208,28 @@ deploy:
     assert.equal(r.status, 0, r.stderr);
     const out = json<DeployJson>(r);
     assert.deepEqual({ create: out.plan.create, update: out.plan.update, remove: out.plan.remove }, { create: [], update: [], remove: [] }, JSON.stringify(out.plan.services, null, 1));
+  });
+
+  it('creates the stack\'s configs and secrets from their files, mounts them, and plans the result as unchanged', async () => {
+    const name = `${stack}-obj`;
+    stacks.push({ host: fx.hostOf('prod-like'), name });
+    writeFileSync(join(ws, 'app.conf'), 'greeting = hello\n');
+    writeFileSync(join(ws, 'token.txt'), 's3cret\n');
+    writeWorkspace(
+      name,
+      stackFile(0).replace(/\n\s+ports:\n.*\n/, '\n').replace('    networks: [back]\n    deploy:\n      replicas', '    networks: [back]\n    configs: [{ source: appconf, target: /etc/app.conf }]\n    secrets: [token]\n    deploy:\n      replicas') +
+        'configs:\n  appconf: { file: ./app.conf }\nsecrets:\n  token: { file: ./token.txt }\n',
+    );
+    const r = cli('deploy', '1.0', '--cluster', 'prod-like', '--json');
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+    assert.equal(json<DeployJson>(r).outcome, 'converged');
+    const host = fx.hostOf('prod-like');
+    assert.equal(await dockerOk(host, ['config', 'inspect', `${name}_appconf`, '--format', '{{index .Spec.Labels "com.docker.stack.namespace"}}']), name);
+    assert.equal(await dockerOk(host, ['secret', 'inspect', `${name}_token`, '--format', '{{index .Spec.Labels "com.docker.stack.namespace"}}']), name);
+    const mounts = await dockerOk(host, ['service', 'inspect', `${name}_app`, '--format', '{{range .Spec.TaskTemplate.ContainerSpec.Configs}}{{.File.Name}} {{end}}{{range .Spec.TaskTemplate.ContainerSpec.Secrets}}{{.File.Name}}{{end}}']);
+    assert.equal(mounts, '/etc/app.conf token');
+    const again = json<DeployJson>(cli('deploy', '1.0', '--cluster', 'prod-like', '--plan', '--json'));
+    assert.deepEqual({ create: again.plan.create, update: again.plan.update, remove: again.plan.remove }, { create: [], update: [], remove: [] }, JSON.stringify(again.plan.services));
   });
 
   it('rejects bad stack files with file:line:col naming the key, before touching the cluster', () => {

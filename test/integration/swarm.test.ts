@@ -153,7 +153,12 @@ describe('slipway swarm / deploy / rollback / promote against the two rig cluste
     assert.equal((JSON.parse(service.stdout) as { error: { kind: string } }).error.kind, 'notFound');
     assert.match(service.stderr, /No service "no-such-service-xyz" on cluster "prod-like"/);
 
-    assert.equal(slipway(env, 'deploy', name, '--cluster', 'prod-like').status, 2);
+    // One positional is the stack form (`deploy [VERSION] --cluster`): outside a repository with slipway.yml it
+    // refuses before touching the cluster.
+    const stackForm = slipway(env, 'deploy', name, '--cluster', 'prod-like');
+    assert.equal(stackForm.status, 1);
+    assert.match(stackForm.stderr, /No slipway\.yml/);
+    assert.equal(await serviceImage(fx.hostOf('prod-like'), name), `${fx.repository}:1.0`);
     assert.equal(slipway(env, 'deploy', name, '1.1').status, 2);
   });
 

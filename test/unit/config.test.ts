@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { SlipwayError } from '../../src/core/errors';
 import { parseSlipwayConfig } from '../../src/core/config/parse';
 
@@ -120,5 +122,12 @@ describe('slipway.yml parsing', () => {
 
   it('rejects duplicate keys', () => {
     assert.match(configError('version: 1\nversion: 1\n').message, /^slipway\.yml:2:1: is not valid YAML/);
+  });
+});
+
+describe('precompiled slipway.yml schema validator', () => {
+  it('is generated from schemas/slipway.schema.json as it stands (run node scripts/gen-config-validator.mjs after a schema change)', () => {
+    const r = spawnSync(process.execPath, [join(__dirname, '..', '..', '..', 'scripts', 'gen-config-validator.mjs'), '--check'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
   });
 });

@@ -8,7 +8,7 @@ import { AGENT_EVENTS_PATH } from '../../core/agent/agentService';
 
 export interface WebhookHandler {
   /** Throws with a plain reason for a body that is not an envelope (answered 400). */
-  accept(body: unknown): { pushes: number; ignored: number };
+  accept(body: unknown): { pushes: number; ignored: number } | 'stopping';
 }
 
 export interface WebhookServerOptions {
@@ -70,8 +70,9 @@ export function startWebhookServer(options: WebhookServerOptions): Promise<Serve
           return answer(400, 'not JSON');
         }
         try {
-          const { pushes, ignored } = options.handler.accept(body);
-          answer(200, `accepted ${pushes} push(es), ignored ${ignored} event(s)`);
+          const accepted = options.handler.accept(body);
+          if (accepted === 'stopping') return answer(503, 'the agent is stopping; send it again');
+          answer(200, `accepted ${accepted.pushes} push(es), ignored ${accepted.ignored} event(s)`);
         } catch (e) {
           options.log(`rejected a body: ${(e as Error).message} (400)`);
           answer(400, (e as Error).message);

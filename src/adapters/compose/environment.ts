@@ -7,11 +7,15 @@ import { join } from 'node:path';
 import { explainComposeFailure } from '../../core/build/integrationRun';
 import type { ComposeEnvironment, ComposePort, OutputSink, ServiceContainerState } from '../../core/build/ports';
 import { SlipwayError, cancelledError } from '../../core/errors';
+import { exitStatus } from '../docker/containers';
 import { engineError, type EngineEndpoint } from '../docker/endpoint';
 import { execFile, type ExecResult } from '../process';
 import { detectCompose, type ComposeCli } from './detect';
 
 const DOWN_TIMEOUT_MS = 90_000;
+
+/** What the compose CLIs print when the engine cannot be reached or went away under them. */
+const LOST_ENGINE = /Cannot connect to the Docker daemon|Couldn't connect to Docker daemon|Error while fetching server API version|Connection aborted|Connection refused|RemoteDisconnected|connection reset by peer|ConnectionError/i;
 
 function sinkStream(write: (chunk: string) => void): PassThrough {
   const s = new PassThrough();
@@ -41,7 +45,8 @@ export class ComposeEnvironments implements ComposePort {
     const cli = await this.findCli();
     if (!cli) {
       throw new SlipwayError('notFound', 'No compose CLI found (neither `docker compose` nor `docker-compose`)', {
-        hint: 'Install Docker Compose (v2 plugin, or docker-compose v1); `slipway doctor` checks it',
+        hint: 'Install Docker Compose (v2 plugin, or docker-compose v1)',
+        remedies: [{ action: 'doctor' }],
       });
     }
     return cli;
@@ -63,9 +68,10 @@ export class ComposeEnvironments implements ComposePort {
   private failure(what: string, r: ExecResult): SlipwayError {
     const explained = explainComposeFailure(r.stderr);
     if (explained) return new SlipwayError('docker', explained.message, { hint: explained.hint, details: { stderr: r.stderr } });
-    if (/Cannot connect to the Docker daemon|Couldn't connect to Docker daemon|Error while fetching server API version/i.test(r.stderr)) {
-      return new SlipwayError('unreachable', `The Docker engine at ${this.endpoint.host} is not reachable (compose could not connect)`, {
-        hint: 'Start the Docker engine (or check DOCKER_HOST), then retry; `slipway doctor` shows what is missing',
+    if (LOST_ENGINE.test(r.stderr)) {
+      return new SlipwayError('unreachable', `The Docker engine at ${this.endpoint.host} is not reachable (compose lost or could not get a connection)`, {
+        hint: 'Start the Docker engine (or check DOCKER_HOST), then retry',
+        remedies: [{ action: 'doctor' }, { action: 'retry' }],
       });
     }
     const lines = r.stderr
@@ -131,8 +137,9 @@ export class ComposeEnvironments implements ComposePort {
   async runService(env: ComposeEnvironment, service: string, sink: OutputSink, timeoutMs: number, signal?: AbortSignal): Promise<{ exitCode: number }> {
     try {
       const r = await this.exec(env, ['run', '-T', ...(env.noDeps ? ['--no-deps'] : []), service], { sink, timeoutMs, ...(signal ? { signal } : {}) });
-      // A dependency that could not start (e.g. its host port is taken) is compose's failure, not the test's.
-      if (r.code !== 0 && explainComposeFailure(r.stderr)) throw this.failure('run', r);
+      // A dependency that could not start (e.g. its host port is taken) is compose's failure, not the test's; so is an
+      // engine that went away under compose (its exit code then says nothing about the test).
+      if (r.code !== 0 && (explainComposeFailure(r.stderr) || LOST_ENGINE.test(r.stderr))) throw this.failure('run', r);
       return { exitCode: r.code };
     } catch (e) {
       if (SlipwayError.is(e, 'timeout')) {
@@ -169,7 +176,7 @@ export class ComposeEnvironments implements ComposePort {
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
     try {
-      const exited = container.wait() as Promise<{ StatusCode: number }>;
+      const exited = exitStatus(container, ended, this.endpoint, `the test service ${service}`).then((StatusCode) => ({ StatusCode }));
       const stopped = new Promise<never>((_, reject) => {
         timer = setTimeout(
           () =>

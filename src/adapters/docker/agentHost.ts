@@ -151,6 +151,13 @@ export class DockerAgentHost implements AgentHostPort {
         }
       }
     }
+    // The agent's container outlives its service for its stop grace period: wait until it is gone, so a deploy
+    // started right after `remove` cannot race a last push deploy of the agent.
+    for (let i = 0; i < 120; i++) {
+      const left = (await this.client.call(() => this.docker.listContainers({ filters: { label: [`com.docker.swarm.service.name=${AGENT_SERVICE}`] } }))) as unknown[];
+      if (left.length === 0) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
     return Boolean(raw) || secrets.length > 0;
   }
 

@@ -62,12 +62,20 @@ export function engineError(endpoint: EngineEndpoint, error: unknown): SlipwayEr
   if (SlipwayError.is(error)) return error;
   const e = error as NodeJS.ErrnoException & { statusCode?: number; json?: { message?: string } };
   const code = e?.code;
+  if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(e instanceof Error ? e.message : '')) {
+    return new SlipwayError('unreachable', `The connection to the Docker engine at ${endpoint.host} broke (${code ?? 'socket hang up'})`, {
+      hint: 'Check that the engine is still running, then retry',
+      remedies: [{ action: 'doctor' }, { action: 'retry' }],
+      cause: error,
+    });
+  }
   if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES' || code === 'ETIMEDOUT' || code === 'EHOSTUNREACH') {
     return new SlipwayError('unreachable', `The Docker engine at ${endpoint.host} is not reachable (${code})`, {
       hint:
         code === 'EACCES'
           ? 'Add your user to the docker group or fix the socket permissions'
-          : 'Start the Docker engine (or check the endpoint), then retry; `slipway doctor` shows what is missing',
+          : 'Start the Docker engine (or check the endpoint), then retry',
+      remedies: code === 'EACCES' ? [] : [{ action: 'doctor' }, { action: 'retry' }],
       cause: error,
     });
   }

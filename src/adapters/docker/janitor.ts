@@ -2,15 +2,7 @@ import type Docker from 'dockerode';
 import { hostname } from 'node:os';
 import { LABEL_OWNER, isOrphaned } from '../../core/build/labels';
 import type { ReapReport } from '../../core/build/ports';
-
-export function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processIsAlive } from '../process';
 
 /**
  * Removes containers, networks and volumes that a Slipway run on this host labelled and whose process is gone

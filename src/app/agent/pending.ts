@@ -4,6 +4,7 @@ import type { PendingPromotion, PendingPromotionsPort } from '../../core/agent/p
 import { SlipwayError } from '../../core/errors';
 import { parseImageRef } from '../../core/swarm/imageRef';
 import type { Confirmation } from '../../core/swarm/plans';
+import type { ClusterTarget } from '../../core/swarm/model';
 import { applyStackDeploy, assertStackConfirmed, type StackApplyOptions, type StackDeployResult } from '../stack/deploy';
 import { NO_STACK_FILES, preparePushDeploy } from '../stack/push';
 import type { AgentClusterPort } from './pushAgent';
@@ -59,3 +60,40 @@ export async function dismissPending(deps: PendingDeps, stack: string, id?: stri
   await deps.pending.remove(stack, p.id);
   return p;
 }
+
+/** A pending promotion with the cluster it waits on, as the editor lists them across a workspace's clusters. */
+export interface PendingOnCluster {
+  readonly cluster: string;
+  readonly production: boolean;
+  readonly promotion: PendingPromotion;
+}
+
+/**
+ * The editor's pending promotions for a workspace: every cluster of its slipway.yml is asked (one that cannot be
+ * read has none to show), approve and dismiss act on the named one.
+ */
+export function pendingPromotionsService(deps: { clusters(workspaceDir: string): Promise<readonly ClusterTarget[]>; connect(cluster: ClusterTarget): PendingDeps }) {
+  const find = async (dir: string, name: string): Promise<ClusterTarget> => {
+    const hit = (await deps.clusters(dir)).find((c) => c.name === name);
+    if (!hit) throw new SlipwayError('notFound', `No cluster "${name}" in this workspace`, { remedies: [{ action: 'editClusters' }] });
+    return hit;
+  };
+  return {
+    async list(workspaceDir: string): Promise<PendingOnCluster[]> {
+      const clusters = await deps.clusters(workspaceDir);
+      const lists = await Promise.all(
+        clusters.map(async (c) => (await deps.connect(c).pending.list().catch(() => [])).map((promotion) => ({ cluster: c.name, production: c.role === 'production', promotion }))),
+      );
+      return lists.flat();
+    },
+    async approve(workspaceDir: string, cluster: string, stack: string, id: string, who: string, confirmed: boolean): Promise<StackDeployResult> {
+      const target = await find(workspaceDir, cluster);
+      return approvePending(deps.connect(target), stack, { id, who, ...(confirmed ? { confirmation: { cluster } } : {}) });
+    },
+    async dismiss(workspaceDir: string, cluster: string, stack: string, id: string): Promise<PendingPromotion> {
+      return dismissPending(deps.connect(await find(workspaceDir, cluster)), stack, id);
+    },
+  };
+}
+
+export type PendingPromotionsService = ReturnType<typeof pendingPromotionsService>;

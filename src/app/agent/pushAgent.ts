@@ -36,6 +36,7 @@ const SEEN_IDS_KEPT = 1000;
 
 export class PushAgent {
   private chain: Promise<void> = Promise.resolve();
+  private stopping = false;
   private readonly seen = new Set<string>();
 
   constructor(private readonly deps: PushAgentDeps) {}
@@ -48,7 +49,10 @@ export class PushAgent {
    * Accepts a notification envelope (throws with a plain reason when it is not one: the server answers 400) and
    * queues its pushes; returns at once, so the registry is answered while deploys run.
    */
-  accept(body: unknown): { pushes: number; ignored: number } {
+  accept(body: unknown): { pushes: number; ignored: number } | 'stopping' {
+    // A stopping agent takes no new work: the registry retries the event, and the next agent (or the poll) gets it,
+    // instead of a deploy racing whoever deploys next.
+    if (this.stopping) return 'stopping';
     const { pushes, ignored } = parseEnvelope(body);
     for (const i of ignored) this.deps.log(`ignored event ${i.id}: ${i.reason}`);
     for (const p of pushes) this.enqueue(() => this.handlePush(p));
@@ -58,6 +62,11 @@ export class PushAgent {
   /** Compares every following stack with the registry's tag and deploys what was missed (the slow poll). */
   reconcile(): Promise<void> {
     return this.enqueue(() => this.reconcileNow());
+  }
+
+  /** Refuses new events from now on (the process is about to end). */
+  stop(): void {
+    this.stopping = true;
   }
 
   /** Resolves when everything queued so far is done. */

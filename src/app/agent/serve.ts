@@ -27,6 +27,7 @@ export async function serveAgent(deps: ServeAgentDeps, signal: AbortSignal): Pro
     else signal.addEventListener('abort', () => resolve(), { once: true });
   });
   clearInterval(timer);
+  agent.stop();
   deps.log('agent stopping: finishing the work in progress');
   await server.close();
   await agent.idle();

@@ -18,13 +18,14 @@ function cluster(config: SlipwayConfig, role: ClusterRole): ClusterConfig {
   if (!c) {
     throw new SlipwayError('config', `No cluster with role ${role} in slipway.yml`, {
       hint: `Add one under clusters: (e.g. ${role}: { host: unix:///var/run/docker.sock, role: ${role} }) or drop the stage from pipeline.stages`,
+      remedies: [{ action: 'openConfig' }],
     });
   }
   return c;
 }
 
 function need<T>(value: T | undefined, what: string, hint: string): T {
-  if (value === undefined) throw new SlipwayError('config', `slipway.yml has no ${what}`, { hint });
+  if (value === undefined) throw new SlipwayError('config', `slipway.yml has no ${what}`, { hint, remedies: [{ action: 'openConfig' }] });
   return value;
 }
 
@@ -44,7 +45,8 @@ function deployImage(ctx: Ctx): string {
   if (ctx.artifacts.image) return ctx.artifacts.image;
   if (ctx.version === MOVING_VERSION) {
     throw new SlipwayError('notFound', 'No image built from this commit to deploy: no earlier pipeline run on this commit pushed one, and the "develop" tag may hold another commit\'s image', {
-      hint: 'Run the pipeline from the start (`slipway pipeline`), or tag a release (v1.2.3) to deploy its tag',
+      hint: 'Run the pipeline from the start, or tag a release (v1.2.3) to deploy its tag',
+      remedies: [{ action: 'runPipeline' }],
     });
   }
   const registry = ctx.config.deploy?.registry;

@@ -16,9 +16,12 @@ import {
   type RunHistoryStore,
   type StageId,
 } from '../../core/pipeline';
+import type { Remedy } from '../../core/remedies';
+import { ownerOf } from '../../core/build/labels';
 import { newRunId } from '../../core/run/runId';
 import type { PipelinePorts } from '../ports';
 import { createPipelineExecutors } from './executors';
+import { preflight, type PreflightFiles } from './preflight';
 import { pipelineToolkit } from './tools';
 import type { PipelineToolkit } from './toolkit';
 
@@ -42,10 +45,32 @@ export interface PipelineDependencies {
   readonly toolkit: PipelineToolkit;
   readonly history: (workspaceDir: string) => Promise<RunHistoryStore>;
   readonly loadConfig: (workspaceDir: string) => Promise<SlipwayConfig>;
+  /** `<hostname>:<pid>` of this process, kept in the record while the run goes (so a dead run shows as interrupted). */
+  readonly owner?: string;
+  /** The janitor: removes what runs of dead processes left on the engines this pipeline uses. */
+  readonly reap?: (config: SlipwayConfig) => Promise<void>;
+  /** Reads the compose and stack files the stages name, for the preflight. */
+  readonly files: PreflightFiles;
 }
 
 export function pipelineDependencies(ports: PipelinePorts): PipelineDependencies {
-  return { toolkit: pipelineToolkit(ports), history: ports.history, loadConfig: ports.build.loadConfig };
+  return {
+    toolkit: pipelineToolkit(ports),
+    history: ports.history,
+    loadConfig: ports.build.loadConfig,
+    files: { files: ports.build.files, resolvePath: ports.build.resolvePath },
+    owner: ownerOf(ports.build.owner),
+    reap: async (config) => {
+      await Promise.all([ports.build.reap(), ...config.clusters.map((c) => ports.reapOn(c))].map((p) => p.catch(() => undefined)));
+    },
+  };
+}
+
+/** Rolling production back by hand, when slipway.yml names the production cluster and the service. */
+function productionRollbackRemedy(config: SlipwayConfig): { productionRollbackRemedy?: Remedy } {
+  const production = config.clusters.find((c) => c.role === 'production');
+  const service = config.deploy?.service;
+  return production && service ? { productionRollbackRemedy: { action: 'rollback', cluster: production.name, service } } : {};
 }
 
 /**
@@ -57,6 +82,7 @@ export async function runPipelineFor(deps: PipelineDependencies, request: Pipeli
   const stages = pipelineStages(config.pipeline);
   const { selected } = selectStages(stages, { from: request.from, to: request.to });
   const mode = resolveMode(config.pipeline, request.mode);
+  await preflight(config, selected, request.workspaceDir, deps.files);
   const toolkit = deps.toolkit;
   const history = await deps.history(request.workspaceDir);
   const ws = await toolkit.describeWorkspace(request.workspaceDir, request.signal);
@@ -67,10 +93,13 @@ export async function runPipelineFor(deps: PipelineDependencies, request: Pipeli
   const artifacts = startsAfterBuild ? resumeArtifacts(await history.recent({ branch: ws.branch, limit: 200 }), ws.branch, ws.commit) : undefined;
   if (startsAfterBuild && selected[0] === APPROVAL_STAGE && !artifacts && !config.deploy?.registry) {
     throw new SlipwayError('notFound', `No earlier run on ${ws.branch} at ${ws.commit.slice(0, 7)} built an image to deploy`, {
-      hint: 'Run `slipway pipeline` first; it pauses before production',
+      hint: 'Run the whole pipeline first; it pauses before production',
+      remedies: [{ action: 'runPipeline' }],
     });
   }
 
+  // What a killed run left (a compose network of its readiness tests…) goes before this run starts its own.
+  await deps.reap?.(config);
   request.onStart?.({ runId, mode, stages, selected, branch: ws.branch, version: ws.version, commit: ws.commit });
   const set = createPipelineExecutors(toolkit);
   let view: PipelineRunView;
@@ -88,9 +117,11 @@ export async function runPipelineFor(deps: PipelineDependencies, request: Pipeli
       approved: request.yes === true,
       executors: set.executors,
       rollback: set.rollback,
+      ...productionRollbackRemedy(config),
       artifacts,
       signal: request.signal,
       onEvent: request.onEvent,
+      onCheckpoint: (live) => history.append(toRecord(live, deps.owner)),
     });
   } finally {
     await set.cleanup().catch(() => undefined);

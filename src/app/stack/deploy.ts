@@ -135,6 +135,7 @@ export function assertStackConfirmed(plan: StackPlan, confirmation: Confirmation
 }
 
 interface Followed {
+  readonly sentAt: number;
   readonly name: string;
   readonly image: string;
   readonly since: string;
@@ -151,7 +152,7 @@ async function followConvergence(cluster: StackClusterPort, followed: readonly F
     for (const f of followed) {
       if (done.has(f.name)) continue;
       const { service, tasks } = await cluster.serviceState(f.name);
-      const c = serviceConvergence({ service, tasks, targetImage: f.image, since: f.since, rolling: f.rolling, created: f.created });
+      const c = serviceConvergence({ service, tasks, targetImage: f.image, since: f.since, rolling: f.rolling, created: f.created, elapsedMs: Date.now() - f.sentAt });
       if (last.get(f.name)?.message !== c.message && c.outcome === 'inProgress') options.onEvent?.({ kind: 'progress', service: f.name, message: c.message });
       last.set(f.name, c);
       if (c.outcome !== 'inProgress') {
@@ -197,12 +198,12 @@ export async function applyStackDeploy(deps: Pick<StackDeployDeps, 'cluster' | '
         break;
       case 'createService':
         await deps.cluster.createService(step.spec);
-        followed.push({ name: step.spec.Name, image: step.spec.TaskTemplate.ContainerSpec.Image, since: '', created: true, rolling: false });
+        followed.push({ sentAt: Date.now(), name: step.spec.Name, image: step.spec.TaskTemplate.ContainerSpec.Image, since: '', created: true, rolling: false });
         break;
       case 'updateService': {
         const since = await deps.cluster.updateService(step.spec, step.force);
         const changes = byName.get(step.spec.Name)?.changes ?? [];
-        followed.push({ name: step.spec.Name, image: step.spec.TaskTemplate.ContainerSpec.Image, since, created: false, rolling: needsRollout(changes, step.force) });
+        followed.push({ sentAt: Date.now(), name: step.spec.Name, image: step.spec.TaskTemplate.ContainerSpec.Image, since, created: false, rolling: needsRollout(changes, step.force) });
         break;
       }
       case 'removeService':
@@ -256,7 +257,7 @@ async function recordRelease(cluster: StackClusterPort, prepared: PreparedStackD
 /** The version the stack's app runs now (its newest release, else its image tag): `deploy` without VERSION. */
 export async function runningAppVersion(deps: Pick<StackDeployDeps, 'cluster'>, source: StackSource): Promise<string> {
   const records = await deps.cluster.releases(source.stack);
-  const newest = records[records.length - 1];
+  const newest = [...records].reverse().find((r) => r.outcome?.converged !== false);
   if (newest) return newest.version;
   const running = await deps.cluster.running(source.stack);
   const app = running.services.find((s) => s.name === `${source.stack}_${source.app ?? ''}`);

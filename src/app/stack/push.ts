@@ -7,6 +7,7 @@ import { SlipwayError } from '../../core/errors';
 import type { Subscription } from '../../core/agent/onPush';
 import { desiredFromRelease } from '../../core/stack/release';
 import { planStack } from '../../core/stack/plan';
+import { IMAGE_LABEL } from '../../core/stack/convert';
 import { parseImageRef, versionOf } from '../../core/swarm/imageRef';
 import type { StackClusterPort, StackFilesPort } from '../../core/stack/ports';
 import type { PreparedStackDeploy } from './deploy';
@@ -22,7 +23,18 @@ export async function preparePushDeploy(cluster: StackClusterPort, sub: Subscrip
   const desired = {
     ...base,
     services: base.services.map((s) =>
-      s.key !== policy.app ? s : { ...s, spec: { ...s.spec, TaskTemplate: { ...s.spec.TaskTemplate, ContainerSpec: { ...s.spec.TaskTemplate.ContainerSpec, Image: image } } } },
+      s.key !== policy.app
+        ? s
+        : {
+            ...s,
+            spec: {
+              ...s.spec,
+              // The image as the files would write it (`repo:tag`), like `docker stack deploy` labels it: a later
+              // `slipway deploy` of the same tag then plans no label change.
+              Labels: { ...s.spec.Labels, [IMAGE_LABEL]: `${policy.repository}:${policy.tag}` },
+              TaskTemplate: { ...s.spec.TaskTemplate, ContainerSpec: { ...s.spec.TaskTemplate.ContainerSpec, Image: image } },
+            },
+          },
     ),
   };
   const plan = planStack(cluster.cluster, desired, await cluster.running(sub.stack));

@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
 import { SlipwayError } from '../../core/errors';
 import { formatDuration } from '../../core/run/format';
-import { APPROVAL_HINT, STAGE_IDS, formatEvent, resolveMode, runsByBranch, selectStages, stageLogOf, type PipelineRunView } from '../../core/pipeline';
+import { APPROVAL_MESSAGE, STAGE_IDS, formatEvent, resolveMode, runsByBranch, selectStages, stageLogOf, type PipelineRunView } from '../../core/pipeline';
 import { runPipelineFor } from '../../app/pipeline/run';
 import { pipeline, runHistory } from '../composition';
 import { emit, type CliContext } from '../context';
 import { usageError } from '../parse';
+import { hintLines } from '../remedies';
 
 const USAGE = `Usage: slipway pipeline [--from STAGE] [--to STAGE] [--mode delivery|deployment] [--yes] [--json]
        slipway pipeline runs [--branch NAME] [--limit N] [--json]
@@ -80,13 +81,13 @@ function verdict(view: PipelineRunView, ctx: CliContext): number {
     case 'passed':
       return 0;
     case 'paused':
-      ctx.err(`slipway: waiting for approval: ${APPROVAL_HINT}\n`);
+      ctx.err([`slipway: ${APPROVAL_MESSAGE}`, ...hintLines(undefined, view.remedies ?? [])].join('\n') + '\n');
       return 3;
     case 'cancelled':
       ctx.err('slipway: the pipeline was cancelled\n');
       return 1;
     default:
-      ctx.err(`slipway: pipeline failed at ${view.failedStage ?? 'a stage'}: ${view.reason ?? 'see the log above'}\n`);
+      ctx.err([`slipway: pipeline failed at ${view.failedStage ?? 'a stage'}: ${view.reason ?? 'see the log above'}`, ...hintLines(undefined, view.remedies ?? [])].join('\n') + '\n');
       return 1;
   }
 }

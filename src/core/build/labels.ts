@@ -26,7 +26,7 @@ export function runLabels(runId: string, workspaceDir: string, kind: ResourceKin
     [LABEL_RUN]: runId,
     [LABEL_WORKSPACE]: workspaceHash(workspaceDir),
     [LABEL_KIND]: kind,
-    [LABEL_OWNER]: `${owner.hostname}:${owner.pid}`,
+    [LABEL_OWNER]: ownerOf(owner),
   };
 }
 
@@ -35,8 +35,18 @@ export function runLabels(runId: string, workspaceDir: string, kind: ResourceKin
  * this host, whose pid no longer runs. Resources of other hosts or without an owner are never touched.
  */
 export function isOrphaned(labels: Readonly<Record<string, string>> | undefined, hostname: string, isAlive: (pid: number) => boolean): boolean {
-  const owner = labels?.[LABEL_OWNER];
-  if (!labels?.[LABEL_RUN] || !owner) return false;
+  if (!labels?.[LABEL_RUN]) return false;
+  return ownerIsGone(labels[LABEL_OWNER], hostname, isAlive);
+}
+
+/** `<hostname>:<pid>` of the running process: what labels and run records name as a run's owner. */
+export function ownerOf(owner: RunOwner): string {
+  return `${owner.hostname}:${owner.pid}`;
+}
+
+/** Whether the owner (`<hostname>:<pid>`) was a process on this host that no longer runs. Other hosts: never. */
+export function ownerIsGone(owner: string | undefined, hostname: string, isAlive: (pid: number) => boolean): boolean {
+  if (!owner) return false;
   const sep = owner.lastIndexOf(':');
   if (sep <= 0) return false;
   const host = owner.slice(0, sep);

@@ -11,6 +11,31 @@ export interface RunHistoryStore {
   readLog(runId: string): Promise<string | undefined>;
 }
 
+/**
+ * A record written while its run was going, whose process is gone: the run was interrupted (killed, crashed). It
+ * keeps the stages it reached; the stage that was running when the process died is where it stopped.
+ */
+export function settleRecord(record: PipelineRunRecord, ownerIsGone: (owner: string) => boolean): PipelineRunRecord {
+  if (record.status !== 'running' || record.owner === undefined || !ownerIsGone(record.owner)) return record;
+  const stopped = record.stages.find((s) => s.state === 'running');
+  const reason = `the process running it (${record.owner}) died${stopped ? ` during ${stopped.id}` : ''}`;
+  const { owner: _owner, ...rest } = record;
+  return {
+    ...rest,
+    status: 'interrupted',
+    stages: record.stages.map((s) => (s === stopped ? { ...s, state: 'failed', message: 'interrupted' } : s)),
+    ...(stopped ? { failedStage: stopped.id } : {}),
+    reason,
+  };
+}
+
+/** The newest record of each run: a run is recorded when it starts, as it goes, and when it ends (appended lines). */
+export function latestRecords(records: readonly PipelineRunRecord[]): PipelineRunRecord[] {
+  const byRun = new Map<string, PipelineRunRecord>();
+  for (const r of records) byRun.set(r.runId, r);
+  return [...byRun.values()];
+}
+
 /** Newest runs first, grouped by branch (each branch's runs newest first, branches by their newest run). */
 export function runsByBranch(records: readonly PipelineRunRecord[], perBranch = 5): { branch: string; runs: PipelineRunRecord[] }[] {
   const sorted = [...records].sort((a, b) => b.startedAt - a.startedAt);

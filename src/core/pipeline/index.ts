@@ -7,3 +7,4 @@ export * from './logFormat';
 export * from './history';
 export * from './buildSteps';
 export * from './viewState';
+export * from './preflight';

@@ -1,4 +1,5 @@
 import { SlipwayError, cancelledError, isCancellation, toSlipwayError } from '../errors';
+import type { Remedy } from '../remedies';
 import type { FinishedResult, StageOutcome } from '../run/events';
 
 export type { StageOutcome } from '../run/events';
@@ -46,14 +47,23 @@ export interface PipelineRunOptions<C = unknown> {
   readonly approved?: boolean;
   readonly executors: StageExecutors<C>;
   readonly rollback?: ProductionRollback<C>;
+  /** How a user rolls production back by hand, offered when production tests fail after an approved deploy. */
+  readonly productionRollbackRemedy?: Remedy;
   /** Artifacts of the run this one resumes (image digest…), so `--from deploy-production` deploys what was tested. */
   readonly artifacts?: Readonly<Record<string, string>>;
   readonly signal: AbortSignal;
   readonly onEvent?: PipelineListener;
+  /**
+   * Called with the run as it stands when it starts and as each stage starts and ends, and awaited, so a record of
+   * the run exists before any stage does its work: a run whose process dies shows as interrupted where it stopped.
+   * A checkpoint that fails does not fail the run.
+   */
+  readonly onCheckpoint?: (view: PipelineRunView) => Promise<void>;
   readonly now?: () => number;
 }
 
-export const APPROVAL_HINT = 'run `slipway pipeline --from deploy-production`';
+/** Why a delivery-mode run stops before production; the `approveProduction` remedy says how to go on. */
+export const APPROVAL_MESSAGE = 'waiting for approval before deploy-production';
 
 /**
  * The run state machine. Stages run one at a time in order; the first failure stops the run (later stages are
@@ -75,18 +85,23 @@ export async function runPipeline<C>(options: PipelineRunOptions<C>): Promise<Pi
     options.onEvent?.(event);
   };
   const approved = options.approved === true || mode === 'deployment' || selected[0] === APPROVAL_STAGE;
+  const checkpoint = async (): Promise<void> => {
+    await options.onCheckpoint?.(view).catch(() => undefined);
+  };
 
   emit({ type: 'runStarted', runId, title: `${options.branch} @ ${options.version}`, stages: [...options.stages], at: startedAt });
   for (const id of options.stages) {
     if (!selected.includes(id)) emit({ type: 'stageEnded', runId, stage: id, result: 'skipped', durationMs: 0, message: 'not selected' });
   }
+  await checkpoint();
 
   let deployedProduction = false;
-  let ended: { result: FinishedResult; message?: string } = { result: 'passed' };
+  let ended: { result: FinishedResult; message?: string; remedies?: readonly Remedy[] } = { result: 'passed' };
   for (const [i, id] of selected.entries()) {
+    if (i > 0) await checkpoint(); // the previous stage's end
     if (id === APPROVAL_STAGE && !approved) {
-      emit({ type: 'approvalRequired', runId, stage: id, at: now(), message: `waiting for approval: ${APPROVAL_HINT}` });
-      ended = { result: 'paused', message: `waiting for approval: ${APPROVAL_HINT}` };
+      emit({ type: 'approvalRequired', runId, stage: id, at: now(), message: APPROVAL_MESSAGE });
+      ended = { result: 'paused', message: APPROVAL_MESSAGE, remedies: [{ action: 'approveProduction' }] };
       break;
     }
     if (signal.aborted) {
@@ -107,6 +122,7 @@ export async function runPipeline<C>(options: PipelineRunOptions<C>): Promise<Pi
     };
     const stageStart = now();
     emit({ type: 'stageStarted', runId, stage: id, at: stageStart });
+    await checkpoint();
     try {
       const executor = options.executors[id];
       if (!executor) {
@@ -130,18 +146,20 @@ export async function runPipeline<C>(options: PipelineRunOptions<C>): Promise<Pi
       }
       const err = toSlipwayError(e);
       let reason = err.message;
+      let remedies: readonly Remedy[] = err.remedies;
       if (id === 'production-tests' && deployedProduction && mode === 'deployment') {
         reason = `${reason}; ${await rollBack(ctx, options.rollback, emit)}`;
       } else if (id === 'production-tests' && deployedProduction) {
-        reason = `${reason}; production still runs ${view.version} (roll back with \`slipway rollback\`)`;
+        reason = `${reason}; production still runs ${view.version}`;
+        remedies = options.productionRollbackRemedy ? [options.productionRollbackRemedy] : [];
       }
       emit({ type: 'stageEnded', runId, stage: id, result: 'failed', durationMs: now() - stageStart, message: reason });
       for (const rest of selected.slice(i + 1)) emit({ type: 'stageEnded', runId, stage: rest, result: 'skipped', durationMs: 0, message: `skipped: ${id} failed` });
-      ended = { result: 'failed', message: `${id} failed: ${reason}` };
+      ended = { result: 'failed', message: `${id} failed: ${reason}`, ...(remedies.length > 0 ? { remedies } : {}) };
       break;
     }
   }
-  emit({ type: 'runEnded', runId, result: ended.result, durationMs: now() - startedAt, ...(ended.message ? { message: ended.message } : {}) });
+  emit({ type: 'runEnded', runId, result: ended.result, durationMs: now() - startedAt, ...(ended.message ? { message: ended.message } : {}), ...(ended.remedies ? { remedies: ended.remedies } : {}) });
   return view;
 }
 

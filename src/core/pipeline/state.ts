@@ -1,3 +1,4 @@
+import type { Remedy } from '../remedies';
 import type { RunResult } from '../run/events';
 import type { PipelineEvent } from './events';
 import type { PipelineMode } from './graph';
@@ -36,6 +37,8 @@ export interface PipelineRunView extends RunMeta {
   reason?: string;
   /** Set when production was rolled back after failing production tests. */
   rollback?: { ok: boolean; message: string };
+  /** What the user can do next (approve the production deploy, roll production back…). */
+  remedies?: readonly Remedy[];
   artifacts: Record<string, string>;
 }
 
@@ -94,6 +97,7 @@ export function applyEvent(view: PipelineRunView, event: PipelineEvent): Pipelin
     case 'runEnded':
       view.durationMs = event.durationMs;
       view.status = event.result;
+      if (event.remedies && event.remedies.length > 0) view.remedies = event.remedies;
       if (event.result === 'failed' && view.reason === undefined) view.reason = event.message;
       break;
   }
@@ -109,9 +113,11 @@ export interface PipelineRunRecord extends RunMeta {
   readonly reason?: string;
   readonly rollback?: { ok: boolean; message: string };
   readonly artifacts: Readonly<Record<string, string>>;
+  /** `<hostname>:<pid>` of the process running it, while it runs (a record still running whose owner is gone was interrupted). */
+  readonly owner?: string;
 }
 
-export function toRecord(view: PipelineRunView): PipelineRunRecord {
+export function toRecord(view: PipelineRunView, owner?: string): PipelineRunRecord {
   const record: PipelineRunRecord = {
     runId: view.runId,
     mode: view.mode,
@@ -131,6 +137,7 @@ export function toRecord(view: PipelineRunView): PipelineRunRecord {
     ...(view.reason !== undefined ? { reason: view.reason } : {}),
     ...(view.rollback ? { rollback: view.rollback } : {}),
     artifacts: { ...view.artifacts },
+    ...(owner !== undefined && view.status === 'running' ? { owner } : {}),
   };
   return record;
 }

@@ -1,3 +1,5 @@
+import type { Remedy } from '../remedies';
+
 /**
  * One model for every long operation (build, integration tests, pipeline, deploy): a run of ordered stages that
  * emits events. The CLI prints them; the editor feeds them to a Pseudoterminal, the Testing API, the pipeline
@@ -37,7 +39,15 @@ export type RunEvent =
       readonly durationMs: number;
       readonly message?: string;
     }
-  | { readonly type: 'runEnded'; readonly runId: string; readonly result: FinishedResult; readonly durationMs: number; readonly message?: string };
+  | {
+      readonly type: 'runEnded';
+      readonly runId: string;
+      readonly result: FinishedResult;
+      readonly durationMs: number;
+      readonly message?: string;
+      /** What the user can do about how the run ended (approve production, roll back…). */
+      readonly remedies?: readonly Remedy[];
+    };
 
 export type RunListener = (event: RunEvent) => void;
 

@@ -7,7 +7,7 @@
 import { shortDigest, tryParseImageRef, versionOf } from '../swarm/imageRef';
 
 export interface SpecChange {
-  /** image | replicas | env | ports | constraints | placement | update config | rollback config | networks | secrets | configs | labels | mounts | healthcheck | command | resources | restart policy | endpoint mode | other */
+  /** image | replicas | env | ports | constraints | placement | update config | rollback config | networks | secrets | configs | labels | container labels | mounts | healthcheck | command | resources | restart policy | endpoint mode | other */
   readonly what: string;
   readonly from: string;
   readonly to: string;
@@ -99,7 +99,8 @@ export function canonicalAspects(spec: Json, names: ObjectNames): Record<string,
       .sort(byText),
     secrets: refs(container.Secrets, 'SecretID'),
     configs: refs(container.Configs, 'ConfigID'),
-    labels: { service: withoutSlipwayLabels(s.Labels), container: withoutSlipwayLabels(container.Labels) },
+    labels: withoutSlipwayLabels(s.Labels),
+    'container labels': withoutSlipwayLabels(container.Labels),
     mounts: container.Mounts,
     healthcheck: container.Healthcheck,
     command: { Command: container.Command, Args: container.Args },

@@ -37,7 +37,15 @@ export interface ConvergenceInput {
   /** The change replaces tasks: wait for Swarm's rolling update to report (see steps.ts needsRollout). */
   readonly rolling: boolean;
   readonly created: boolean;
+  /** Milliseconds since the change was sent. */
+  readonly elapsedMs?: number;
 }
+
+/**
+ * How long a change that should roll the tasks may go without Swarm reporting a rollout before the service counts
+ * as converged on its current, ready tasks (Swarm starts no rollout for changes that do not touch the tasks).
+ */
+export const ROLLOUT_START_GRACE_MS = 10_000;
 
 export function serviceConvergence(input: ConvergenceInput): ServiceConvergence {
   const { service, tasks, targetImage, since } = input;
@@ -62,6 +70,7 @@ export function serviceConvergence(input: ConvergenceInput): ServiceConvergence 
     return { ...base, outcome: 'failed', message: `${service.name}: ${progress.message}` };
   }
   if (progress.outcome === 'completed' && started && allReady) return { ...base, outcome: 'converged', message: `${running}/${desired} tasks running` };
+  if (!started && allReady && (input.elapsedMs ?? 0) >= ROLLOUT_START_GRACE_MS) return { ...base, outcome: 'converged', message: `${running}/${desired} tasks running (Swarm started no rollout)` };
   if (failures.length >= FAILED_TASKS_LIMIT && !allReady) return { ...base, outcome: 'failed', message: failedMessage() };
   return { ...base, outcome: 'inProgress', message: progress.message };
 }

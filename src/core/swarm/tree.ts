@@ -3,12 +3,15 @@
  * cannot be read. The VS Code provider only maps these to TreeItems, so everything here is tested without the UI.
  */
 import { shortDigest } from './imageRef';
-import type { ClusterState, ClusterTarget, SwarmNode, SwarmService, SwarmTask } from './model';
+import type { ClusterSnapshot, ClusterState, ClusterTarget, SwarmNode, SwarmService, SwarmTask } from './model';
 import { tasksOf } from './model';
 import { describeUpdateState } from './updateState';
 import { describeDifferences, type OtherClusterVersion, type VersionDifferences } from './versions';
+import { NAMESPACE_LABEL } from '../stack/convert';
+import { stackOverview, type StackView } from '../stack/overview';
+import type { ReleaseRecord } from '../stack/release';
 
-export type TreeNodeKind = 'cluster' | 'clusterError' | 'nodes' | 'services' | 'node' | 'service' | 'task' | 'info';
+export type TreeNodeKind = 'cluster' | 'clusterError' | 'nodes' | 'stacks' | 'stack' | 'services' | 'node' | 'service' | 'task' | 'info';
 
 export interface TreeNodeModel {
   /** Stable across refreshes so the view keeps expansion and selection. */
@@ -24,6 +27,8 @@ export interface TreeNodeModel {
   readonly collapsible: 'none' | 'collapsed' | 'expanded';
   readonly cluster: string;
   readonly serviceName?: string;
+  /** The stack a `stack` item (or a stack's service) belongs to. */
+  readonly stack?: string;
   readonly nodeId?: string;
   readonly taskId?: string;
   readonly children: readonly TreeNodeModel[];
@@ -71,7 +76,8 @@ export function serviceDescription(service: SwarmService): string {
 }
 
 function serviceItem(cluster: ClusterTarget, service: SwarmService, tasks: readonly SwarmTask[], others: readonly OtherClusterVersion[] | undefined, hasProduction: boolean): TreeNodeModel {
-  const tokens = ['service'];
+  const stack = service.labels[NAMESPACE_LABEL];
+  const tokens = stack ? ['service', 'stackService'] : ['service'];
   if (service.canRollBack) tokens.push('canRollBack');
   if (service.digest) tokens.push('hasDigest');
   if (others && others.length > 0) tokens.push('versionDiffers');
@@ -101,7 +107,35 @@ function serviceItem(cluster: ClusterTarget, service: SwarmService, tasks: reado
     collapsible: 'collapsed',
     cluster: cluster.name,
     serviceName: service.name,
+    ...(stack ? { stack } : {}),
     children: tasks.map((t) => taskItem(cluster.name, t)),
+  };
+}
+
+/** "1.1 · release #3 · converged · 3/3" — a stack as the tree shows it. */
+export function stackDescription(view: StackView): string {
+  return [view.version, view.release ? `release #${view.release.number}` : 'not deployed by Slipway', view.converged ? 'converged' : 'converging', `${view.running}/${view.desired}`].join(' · ');
+}
+
+function stackItem(cluster: ClusterTarget, view: StackView, snap: ClusterSnapshot, diffs: ReadonlyMap<string, readonly OtherClusterVersion[]> | undefined, hasProduction: boolean): TreeNodeModel {
+  const r = view.release;
+  return {
+    id: `${cluster.name}/stack/${view.name}`,
+    kind: 'stack',
+    label: view.name,
+    description: stackDescription(view),
+    tooltip: [
+      `Stack ${view.name} on ${cluster.name}`,
+      `Version: ${view.version}`,
+      r ? `Release #${r.number}: ${r.trigger}, ${r.when.replace('T', ' ').slice(0, 16)}${r.converged ? '' : ' (FAILED)'}` : 'No release record (deployed with another tool)',
+      `Tasks: ${view.running}/${view.desired} running${view.converged ? '' : ' (converging)'}`,
+    ].join('\n'),
+    contextValue: cluster.role === 'production' ? 'stack production' : hasProduction ? 'stack stackPromotable' : 'stack',
+    icon: view.converged ? 'layers-active' : 'sync~spin',
+    collapsible: 'collapsed',
+    cluster: cluster.name,
+    stack: view.name,
+    children: view.services.map((s) => serviceItem(cluster, s, tasksOf(snap, s.id), diffs?.get(s.name), hasProduction)),
   };
 }
 
@@ -142,7 +176,7 @@ function roleText(role: ClusterTarget['role']): string {
   return role === 'production' ? 'production' : role;
 }
 
-export function buildClusterTree(states: readonly ClusterState[], differences: VersionDifferences = new Map()): TreeNodeModel[] {
+export function buildClusterTree(states: readonly ClusterState[], differences: VersionDifferences = new Map(), releases: ReadonlyMap<string, readonly ReleaseRecord[]> = new Map()): TreeNodeModel[] {
   const hasProduction = states.some((s) => s.cluster.role === 'production');
   return states.map((state): TreeNodeModel => {
     const c = state.cluster;
@@ -188,16 +222,30 @@ export function buildClusterTree(states: readonly ClusterState[], differences: V
       cluster: c.name,
       children: snap.nodes.map((n) => nodeItem(c.name, n, snap.tasks)),
     };
+    const views = stackOverview(snap, releases.get(c.name) ?? []);
+    const stacks: TreeNodeModel = {
+      id: `${c.name}/stacks`,
+      kind: 'stacks',
+      label: 'Stacks',
+      description: String(views.length),
+      contextValue: 'stacks',
+      icon: 'layers',
+      collapsible: 'expanded',
+      cluster: c.name,
+      children: views.map((v) => stackItem(c, v, snap, diffs, hasProduction)),
+    };
+    // Services outside any stack (created by hand or with `docker service create`).
+    const plain = snap.services.filter((s) => !s.labels[NAMESPACE_LABEL]);
     const services: TreeNodeModel = {
       id: `${c.name}/services`,
       kind: 'services',
       label: 'Services',
-      description: String(snap.services.length),
+      description: String(plain.length),
       contextValue: 'services',
-      icon: 'layers',
+      icon: 'package',
       collapsible: 'expanded',
       cluster: c.name,
-      children: snap.services.map((s) => serviceItem(c, s, tasksOf(snap, s.id), diffs?.get(s.name), hasProduction)),
+      children: plain.map((s) => serviceItem(c, s, tasksOf(snap, s.id), diffs?.get(s.name), hasProduction)),
     };
     const updating = snap.services.filter((s) => s.updateState?.inProgress).length;
     return {
@@ -210,7 +258,7 @@ export function buildClusterTree(states: readonly ClusterState[], differences: V
       icon: c.role === 'production' ? 'shield' : 'cloud',
       collapsible: 'expanded',
       cluster: c.name,
-      children: [nodes, services],
+      children: [nodes, stacks, services],
     };
   });
 }

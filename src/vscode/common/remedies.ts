@@ -13,7 +13,8 @@ export interface RemedyButton {
  */
 const BUTTONS: { readonly [A in Remedy['action']]: (r: Extract<Remedy, { action: A }>) => RemedyButton | undefined } = {
   flowInit: () => ({ title: 'Initialize Git Flow', command: 'slipway.flow.init', args: [] }),
-  flowFinish: (r) => ({ title: `Finish ${r.name}`, command: `slipway.flow.${r.type}.finish`, args: [r.name] }),
+  // The branch as an option, not as the first argument: the finish then shows its plan first, as from the view.
+  flowFinish: (r) => ({ title: `Finish ${r.name}`, command: `slipway.flow.${r.type}.finish`, args: [undefined, { branch: r.name }] }),
   flowList: () => ({ title: 'Show Git Flow', command: 'workbench.view.extension.slipway', args: [] }),
   // Publishing and tracking happen in another clone (or another window): nothing this window can do.
   flowPublish: () => undefined,
@@ -35,6 +36,7 @@ const BUTTONS: { readonly [A in Remedy['action']]: (r: Extract<Remedy, { action:
   releases: (r) => ({ title: 'Releases…', command: 'slipway.stack.releases', args: [{ cluster: r.cluster }] }),
   showTasks: (r) => ({ title: 'Show Tasks', command: 'slipway.swarm.refresh', args: [{ cluster: r.cluster, service: r.service }] }),
   pipelineRuns: () => ({ title: 'Show Pipeline', command: 'workbench.view.extension.slipway', args: [] }),
+  runPipeline: () => ({ title: 'Run Pipeline', command: 'slipway.pipeline.run', args: [] }),
 };
 
 export function remedyButton(remedy: Remedy): RemedyButton | undefined {

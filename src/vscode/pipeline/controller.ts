@@ -14,6 +14,8 @@ import {
   type PipelineViewState,
 } from '../../core/pipeline';
 import type { PipelineServices, RunPipelineCommandOptions } from './types';
+import type { PendingOnCluster } from '../../app/agent/pending';
+import { describePending } from '../../core/agent/pending';
 
 /**
  * The editor's side of pipeline runs: starts runs in a workspace folder, keeps the live run's view model (fed by the
@@ -22,6 +24,7 @@ import type { PipelineServices, RunPipelineCommandOptions } from './types';
 export class PipelineController implements vscode.Disposable {
   private current: PipelineRunView | undefined;
   private history: PipelineRunRecord[] = [];
+  private pending: PendingOnCluster[] = [];
   private running: AbortController | undefined;
   private error: string | undefined;
   private folder: vscode.WorkspaceFolder | undefined;
@@ -45,6 +48,11 @@ export class PipelineController implements vscode.Disposable {
     return pipelineViewState({ mode, busy: this.busy, current: this.current, history: this.history, error: this.error });
   }
 
+  /** Pending promotions as the view shows them (Approve / Dismiss each). */
+  pendingView(): { cluster: string; stack: string; id: string; production: boolean; text: string }[] {
+    return this.pending.map((p) => ({ cluster: p.cluster, stack: p.promotion.stack, id: p.promotion.id, production: p.production, text: describePending(p.promotion) }));
+  }
+
   async refreshHistory(folder = this.folder ?? vscode.workspace.workspaceFolders?.[0]): Promise<void> {
     if (!folder) return;
     this.folder = folder;
@@ -53,6 +61,8 @@ export class PipelineController implements vscode.Disposable {
     } catch {
       this.history = []; // not a git repository yet: nothing to show, nothing to fail
     }
+    // A cluster that cannot be read has nothing to approve: the view just shows none.
+    this.pending = await this.services.pendingPromotions(folder.uri.fsPath).catch(() => []);
     // Shows the view's *Deploy to Production* title action, also for a run paused before a reload.
     await vscode.commands.executeCommand('setContext', 'slipway.pipeline.awaitingApproval', this.state().awaitingApproval);
     this.changed.fire();

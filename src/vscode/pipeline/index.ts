@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { SlipwayError } from '../../core/errors';
 import { STAGE_IDS, STAGE_TITLES, formatStageLog, isStageId, stageLogOf, type PipelineRunView } from '../../core/pipeline';
 import { pickWorkspaceFolder, registerCommand, showError } from '../common/commands';
+import { remedyButton, type RemedyButton } from '../common/remedies';
 import { PipelineController } from './controller';
 import type { RunPipelineCommandOptions, PipelineServices } from './types';
 import { PipelineViewProvider, type ViewMessage } from './view';
@@ -62,6 +63,9 @@ export function activatePipeline(context: vscode.ExtensionContext, services: Pip
       else if (m.type === 'approve') await approve();
       else if (m.type === 'rerunFrom') await rerunFrom(m.stage);
       else if (m.type === 'openLog') await openLog(m.stage);
+      else if (m.type === 'approvePromotion' || m.type === 'dismissPromotion') {
+        await vscode.commands.executeCommand(m.type === 'approvePromotion' ? 'slipway.agent.approvePromotion' : 'slipway.agent.dismissPromotion', { cluster: m.cluster, stack: m.stack, id: m.id });
+      }
     } catch (e) {
       await showError(e);
     }
@@ -86,8 +90,14 @@ function announce(view: PipelineRunView): void {
       if (picked === 'Deploy to Production') void vscode.commands.executeCommand('slipway.pipeline.approve');
     });
   } else if (view.status === 'failed') {
-    void vscode.window.showErrorMessage(`Slipway: pipeline failed at ${view.failedStage ?? 'a stage'}: ${view.reason ?? ''}`, 'Open Log').then((picked) => {
-      if (picked) void vscode.commands.executeCommand('slipway.pipeline.openLog', view.failedStage);
+    // The run's remedies (Roll Back, Open slipway.yml, Run Pipeline…) as buttons, then the failed stage's log.
+    const buttons: RemedyButton[] = [
+      ...(view.remedies ?? []).flatMap((r) => remedyButton(r) ?? []),
+      { title: 'Open Log', command: 'slipway.pipeline.openLog', args: [view.failedStage] },
+    ];
+    void vscode.window.showErrorMessage(`Slipway: pipeline failed at ${view.failedStage ?? 'a stage'}: ${view.reason ?? ''}`, ...buttons.map((b) => b.title)).then((picked) => {
+      const button = buttons.find((b) => b.title === picked);
+      if (button) void vscode.commands.executeCommand(button.command, ...button.args);
     });
   }
 }

@@ -1,3 +1,4 @@
+import type { PendingOnCluster } from '../../app/agent/pending';
 import type { PipelineListener, PipelineMode, PipelineRunRecord, PipelineRunView, StageId } from '../../core/pipeline';
 
 /** What the editor needs to run pipelines; the composition root passes the adapters in. */
@@ -15,6 +16,8 @@ export interface PipelineServices {
   recentRuns(workspaceDir: string): Promise<PipelineRunRecord[]>;
   /** The saved log of a finished run (slipway-log text), if it is still kept. */
   runLog(workspaceDir: string, runId: string): Promise<string | undefined>;
+  /** Pushes waiting for approval on the workspace's clusters (push to deploy, production in delivery mode). */
+  pendingPromotions(workspaceDir: string): Promise<PendingOnCluster[]>;
 }
 
 /** Options of *Slipway: Run Pipeline* (also what tests pass to the command). */

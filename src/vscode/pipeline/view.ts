@@ -10,6 +10,7 @@ export type ViewMessage =
   | { type: 'approve' }
   | { type: 'rerunFrom'; stage: string }
   | { type: 'openLog'; stage: string }
+  | { type: 'approvePromotion' | 'dismissPromotion'; cluster: string; stack: string; id: string }
   | { type: 'rendered'; stages: string[]; buttons: string[] };
 
 /**
@@ -60,7 +61,7 @@ export class PipelineViewProvider implements vscode.WebviewViewProvider, vscode.
   }
 
   private post(): void {
-    void this.view?.webview.postMessage({ type: 'state', state: this.controller.state() });
+    void this.view?.webview.postMessage({ type: 'state', state: this.controller.state(), pending: this.controller.pendingView() });
   }
 
   private html(webview: vscode.Webview, media: vscode.Uri): string {

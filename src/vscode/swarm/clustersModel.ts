@@ -9,6 +9,8 @@ import type { ClusterSnapshot, ClusterState, ClusterTarget } from '../../core/sw
 import { buildClusterTree, type TreeNodeModel } from '../../core/swarm/tree';
 import { compareVersions } from '../../core/swarm/versions';
 import type { SwarmServices } from './services';
+import { NAMESPACE_LABEL } from '../../core/stack/convert';
+import type { ReleaseRecord } from '../../core/stack/release';
 
 interface Entry {
   readonly cluster: ClusterTarget;
@@ -22,6 +24,9 @@ export class ClustersModel implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private tree: TreeNodeModel[] = [];
+  /** Release records per cluster, read again when a cluster's stacks change (not on every refresh). */
+  private readonly releases = new Map<string, readonly ReleaseRecord[]>();
+  private readonly releaseKeys = new Map<string, string>();
 
   constructor(private readonly services: SwarmServices) {}
 
@@ -51,6 +56,7 @@ export class ClustersModel implements vscode.Disposable {
           onState: (s) => {
             entry.state = s;
             this.rebuild();
+            this.readReleasesIfChanged(entry);
           },
         });
         (entry as { watcher: ClusterWatch | undefined }).watcher = watcher;
@@ -83,10 +89,43 @@ export class ClustersModel implements vscode.Disposable {
     return s?.kind === 'ok' ? s.snapshot : undefined;
   }
 
+  /** Release records of every cluster (what the tree and the Versions matrix show). */
+  get releaseRecords(): ReadonlyMap<string, readonly ReleaseRecord[]> {
+    return this.releases;
+  }
+
+  /** Reads the cluster's release records again now (after a deploy) and rebuilds. */
+  async reloadReleases(cluster: string): Promise<void> {
+    const e = this.entries.find((x) => x.cluster.name === cluster);
+    if (!e) return;
+    this.releases.set(cluster, await this.services.stacks.releases(e.cluster));
+    this.rebuild();
+  }
+
+  /** Stack services' specs changed (a deploy, a rollback): the release records may have too. One call per change. */
+  private readReleasesIfChanged(entry: Entry): void {
+    if (entry.state.kind !== 'ok') return;
+    const key = entry.state.snapshot.services
+      .filter((s) => s.labels[NAMESPACE_LABEL])
+      .map((s) => `${s.id}:${s.specVersion}`)
+      .sort()
+      .join(',');
+    if (this.releaseKeys.get(entry.cluster.name) === key) return;
+    this.releaseKeys.set(entry.cluster.name, key);
+    if (key === '') return;
+    this.services.stacks.releases(entry.cluster).then(
+      (records) => {
+        this.releases.set(entry.cluster.name, records);
+        this.rebuild();
+      },
+      () => undefined, // the tree still shows the stacks; their release numbers appear on the next change
+    );
+  }
+
   private rebuild(): void {
     const states = this.entries.map((e) => e.state);
     const snapshots = states.flatMap((s) => (s.kind === 'ok' ? [s.snapshot] : []));
-    this.tree = buildClusterTree(states, compareVersions(snapshots));
+    this.tree = buildClusterTree(states, compareVersions(snapshots), this.releases);
     this.changed.fire();
   }
 

@@ -45,7 +45,7 @@ function describe(side: DeployPlan['from']): string {
   return side.digest ? `${side.version} (${shortDigest(side.digest)})` : side.version;
 }
 
-function requireTrust(what: string): void {
+export function requireTrust(what: string): void {
   if (!vscode.workspace.isTrusted) {
     throw new SlipwayError('usage', `${what} needs a trusted workspace`, { hint: 'Trust this folder (Workspaces: Manage Workspace Trust), then try again' });
   }

@@ -10,6 +10,7 @@ import type { ClusterTarget } from '../../core/swarm/model';
 import { showError } from '../common/commands';
 import { ClustersModel } from './clustersModel';
 import { registerSwarmCommands } from './commands';
+import { registerStackCommands } from './stackCommands';
 import type { SwarmServices } from './services';
 import { ClustersTreeProvider } from './treeProvider';
 
@@ -66,4 +67,5 @@ export function activateSwarm(context: vscode.ExtensionContext, services: SwarmS
   context.subscriptions.push(watcher, watcher.onDidChange(reload), watcher.onDidCreate(reload), watcher.onDidDelete(reload));
 
   registerSwarmCommands(context, model, services, ensureStarted);
+  registerStackCommands(context, model, services, ensureStarted);
 }

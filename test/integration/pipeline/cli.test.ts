@@ -18,7 +18,11 @@ function repo(stages: string[], mode = 'delivery'): string {
   git(dir, 'init', '-q', '-b', 'develop');
   git(dir, 'config', 'user.email', 'dev@example.com');
   git(dir, 'config', 'user.name', 'Dev');
-  writeFileSync(join(dir, 'slipway.yml'), `version: 1\npipeline:\n  mode: ${mode}\n  stages: [${stages.join(', ')}]\n`);
+  // A production cluster and a plain service, so the preflight lets deploy-production through (it never connects).
+  writeFileSync(
+    join(dir, 'slipway.yml'),
+    `version: 1\nclusters:\n  production: { host: unix:///nowhere/docker.sock, role: production }\ndeploy:\n  service: demo\npipeline:\n  mode: ${mode}\n  stages: [${stages.join(', ')}]\n`,
+  );
   git(dir, 'add', '.');
   git(dir, 'commit', '-qm', 'init');
   return dir;
@@ -43,8 +47,10 @@ describe('slipway pipeline (CLI, stages without Docker)', () => {
     assert.match(r.stdout, /^PASS checkout \(\d+(ms|\.\ds)\): develop @ [0-9a-f]{7}, version develop$/m);
     assert.match(r.stdout, /^Pipeline passed in /m);
     const lines = readFileSync(join(dir, '.git', 'slipway', 'runs.jsonl'), 'utf8').trim().split('\n');
-    assert.equal(lines.length, 1);
-    assert.equal(JSON.parse(lines[0]!).status, 'passed');
+    const records = lines.map((l) => JSON.parse(l) as { runId: string; status: string });
+    assert.equal(new Set(records.map((r) => r.runId)).size, 1, 'one run');
+    assert.equal(records[0]!.status, 'running', 'recorded when it started');
+    assert.equal(records.at(-1)!.status, 'passed', 'and again when it ended');
   });
 
   it('versions like `slipway package`: a v<digit> tag on HEAD without its v, any other v tag (vnext) gives develop', () => {
@@ -57,6 +63,30 @@ describe('slipway pipeline (CLI, stages without Docker)', () => {
     const tagged = slipway(dir, 'pipeline');
     assert.equal(tagged.status, 0, tagged.stderr);
     assert.match(tagged.stdout, /version 1\.4\.0$/m);
+  });
+
+  it('preflight: a run whose stages lack configuration is refused with every problem at once (exit 1), nothing run or recorded', () => {
+    const dir = make(['checkout']);
+    writeFileSync(
+      join(dir, 'slipway.yml'),
+      'version: 1\npackage: { image: demo }\nclusters:\n  production: { host: unix:///nowhere/docker.sock, role: production }\ndeploy:\n  service: demo\n  readiness: { compose: tests.yml, test: smoke }\npipeline:\n  mode: deployment\n',
+    );
+    git(dir, 'commit', '-qam', 'incomplete pipeline config');
+    const r = slipway(dir, 'pipeline');
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stdout, '', 'no stage ran');
+    assert.match(r.stderr, /^slipway: The pipeline cannot start: slipway\.yml lacks what its stages need \(5 problems\):$/m);
+    for (const problem of [
+      'unit-tests needs build: { image, steps }',
+      'deploy-staging needs integration: { compose: FILE, test: SERVICE }',
+      'deploy-prod-like needs a cluster with role prod-like under clusters:',
+      'production-tests needs deploy.production: { compose: FILE, test: SERVICE }',
+      'deploy.readiness.compose names tests.yml, which cannot be read (missing?)',
+    ]) {
+      assert.ok(r.stderr.includes(`  - ${problem}\n`), `${problem}\n${r.stderr}`);
+    }
+    assert.match(r.stderr, /^hint: edit slipway\.yml$/m);
+    assert.equal(existsSync(join(dir, '.git', 'slipway', 'runs.jsonl')), false, 'a refused run is not recorded');
   });
 
   it('a dirty tree fails checkout with exit 1 naming the stage and the file', () => {
@@ -73,7 +103,7 @@ describe('slipway pipeline (CLI, stages without Docker)', () => {
     const r = slipway(dir, 'pipeline');
     assert.equal(r.status, 3, r.stderr);
     assert.match(r.stdout, /^WAIT deploy-production: waiting for approval/m);
-    assert.match(r.stderr, /waiting for approval: run `slipway pipeline --from deploy-production`/);
+    assert.match(r.stderr, /^slipway: waiting for approval before deploy-production\nhint: run `slipway pipeline --from deploy-production` to deploy to production$/m);
   });
 
   it('--json streams events and ends with the run, stages without logs', () => {
@@ -105,7 +135,7 @@ describe('slipway pipeline (CLI, stages without Docker)', () => {
     const dir = make(['checkout', 'lint']);
     const r = slipway(dir, 'pipeline');
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /slipway.yml:4:\d+: pipeline.stages.1 must be one of: checkout, unit-tests/);
+    assert.match(r.stderr, /slipway.yml:\d+:\d+: pipeline.stages.1 must be one of: checkout, unit-tests/);
   });
 
   it('pipeline log prints the newest run\'s log, or one stage of it', () => {

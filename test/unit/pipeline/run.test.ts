@@ -66,6 +66,7 @@ async function run(
           },
         }),
     artifacts: opts.artifacts,
+    productionRollbackRemedy: { action: 'rollback', cluster: 'production', service: 'go-auth' },
     signal: opts.signal ?? new AbortController().signal,
     onEvent: (e) => h.events.push(e),
     now: clock(),
@@ -95,7 +96,8 @@ describe('pipeline run state machine', () => {
     assert.ok(ended.type === 'runEnded' && ended.result === 'paused', 'a paused run ends as paused, not skipped');
     const pause = h.events.find((e) => e.type === 'approvalRequired');
     assert.ok(pause && pause.type === 'approvalRequired');
-    assert.match(pause.message, /waiting for approval: run `slipway pipeline --from deploy-production`/);
+    assert.equal(pause.message, 'waiting for approval before deploy-production');
+    assert.deepEqual(view.remedies, [{ action: 'approveProduction' }], 'the remedy, not CLI text: each front end says it its way');
   });
 
   it('resuming from deploy-production is the approval and ships the artifacts of the paused run', async () => {
@@ -177,7 +179,8 @@ describe('pipeline run state machine', () => {
     });
     assert.deepEqual(rollbacks, []);
     assert.equal(view.rollback, undefined);
-    assert.match(view.reason!, /smoke test got 500; production still runs develop \(roll back with `slipway rollback`\)/);
+    assert.match(view.reason!, /smoke test got 500; production still runs develop$/);
+    assert.deepEqual(view.remedies, [{ action: 'rollback', cluster: 'production', service: 'go-auth' }]);
   });
 
   it('production tests run alone (no deploy in this run) never roll back', async () => {

@@ -1,11 +1,15 @@
 import * as assert from 'node:assert/strict';
 import type { SlipwayConfig } from '../../../src/core/config/model';
-import { pipelineViewState, type PipelineRunRecord, type RunHistoryStore } from '../../../src/core/pipeline';
+import { latestRecords, pipelineViewState, settleRecord, type PipelineRunRecord, type RunHistoryStore } from '../../../src/core/pipeline';
 import { runPipelineFor, type PipelineDependencies } from '../../../src/app/pipeline/run';
 import type { PipelineToolkit } from '../../../src/app/pipeline/toolkit';
 
+/** Appended lines like the real store; `records` is the newest record of each run. */
 class MemoryHistory implements RunHistoryStore {
-  records: PipelineRunRecord[] = [];
+  lines: PipelineRunRecord[] = [];
+  get records(): PipelineRunRecord[] {
+    return latestRecords(this.lines);
+  }
   logs = new Map<string, string>();
   async saveLog(runId: string, text: string) {
     this.logs.set(runId, text);
@@ -14,7 +18,7 @@ class MemoryHistory implements RunHistoryStore {
     return this.logs.get(runId);
   }
   async append(r: PipelineRunRecord) {
-    this.records.push(r);
+    this.lines.push(r);
   }
   async recent(o: { branch?: string; limit?: number } = {}) {
     return this.records.filter((r) => !o.branch || r.branch === o.branch).reverse().sort((a, b) => b.startedAt - a.startedAt).slice(0, o.limit ?? 50);
@@ -30,7 +34,8 @@ const CONFIG: SlipwayConfig = {
 };
 
 function deps(history: RunHistoryStore, tools: PipelineToolkit): PipelineDependencies {
-  return { toolkit: tools, history: async () => history, loadConfig: async () => CONFIG };
+  const files = { files: { readText: async (path: string) => (path === '/ws/c.yml' ? 'services:\n  smoke:\n    image: x\n' : Promise.reject(new Error('ENOENT'))) }, resolvePath: (dir: string, rel: string) => `${dir}/${rel}` };
+  return { toolkit: tools, history: async () => history, loadConfig: async () => CONFIG, owner: 'ci-host:4242', files };
 }
 
 function toolkit(deployed: string[]): PipelineToolkit {
@@ -109,5 +114,62 @@ describe('pipeline service (run, record, resume)', () => {
     assert.equal(s.logLines, 450);
     assert.equal(s.log.length, 200);
     assert.equal(s.log[0], 'line 250');
+  });
+
+  it('records the run when it starts and as each stage starts, so a run whose process died shows as interrupted where it stopped', async () => {
+    const history = new MemoryHistory();
+    let atDeploy: PipelineRunRecord | undefined;
+    const tools: PipelineToolkit = {
+      ...toolkit([]),
+      deploy: async () => {
+        atDeploy = history.records[0];
+        return { message: 'deployed' };
+      },
+    };
+    await runPipelineFor(deps(history, tools), { workspaceDir: '/ws', config: CONFIG, yes: true, signal: new AbortController().signal, runId: 'k' });
+    assert.ok(history.lines[0] && history.lines[0].status === 'running', 'the first line is written before any stage works');
+    assert.equal(atDeploy?.status, 'running');
+    assert.equal(atDeploy?.owner, 'ci-host:4242');
+    assert.deepEqual(atDeploy?.stages.filter((s) => s.state !== 'skipped').map((s) => [s.id, s.state]), [['checkout', 'passed'], ['build', 'passed'], ['deploy-production', 'running'], ['production-tests', 'waiting']]);
+    assert.equal(history.records[0]!.status, 'passed', 'the end replaces the running record');
+    assert.equal(history.records[0]!.owner, undefined);
+
+    const dead = settleRecord(atDeploy!, (owner) => owner === 'ci-host:4242');
+    assert.equal(dead.status, 'interrupted');
+    assert.equal(dead.failedStage, 'deploy-production');
+    assert.match(dead.reason ?? '', /the process running it \(ci-host:4242\) died during deploy-production/);
+    assert.deepEqual(dead.stages.filter((s) => s.state === 'passed').map((s) => s.id), ['checkout', 'build'], 'the stages it reached');
+    assert.equal(settleRecord(atDeploy!, () => false).status, 'running', 'a live owner is still running');
+  });
+
+  it('preflight refuses a run with every problem at once, before any stage (nothing built, nothing recorded)', async () => {
+    const history = new MemoryHistory();
+    const called: string[] = [];
+    const tools: PipelineToolkit = { ...toolkit([]), describeWorkspace: async () => (called.push('git'), { branch: 'develop', commit: 'abc1234', changes: [], version: 'develop' }) };
+    const config: SlipwayConfig = {
+      version: 1,
+      package: { image: 'go-auth', dockerfile: 'Dockerfile', context: '.', buildArgs: {} },
+      integration: { compose: 'missing.yml', test: 'tests', parallel: 1, readyTimeoutSeconds: 5, testTimeoutSeconds: 5 },
+      clusters: [{ name: 'production', role: 'production', host: 'unix:///p.sock', source: 'slipway.yml' }],
+      deploy: { service: 'go-auth', readiness: { compose: 'c.yml', test: 'nope' } },
+      pipeline: { mode: 'deployment' },
+    };
+    await assert.rejects(
+      runPipelineFor(deps(history, tools), { workspaceDir: '/ws', config, signal: new AbortController().signal }),
+      (e: Error & { kind?: string; details?: { problems?: string[] } }) => {
+        assert.equal(e.kind, 'config');
+        assert.deepEqual(e.details?.problems, [
+          'unit-tests needs build: { image, steps }',
+          'deploy-prod-like needs a cluster with role prod-like under clusters:',
+          'production-tests needs deploy.production: { compose: FILE, test: SERVICE }',
+          'integration.compose names missing.yml, which cannot be read (missing?)',
+          'c.yml (deploy.readiness.compose) defines no service nope; it has smoke',
+        ]);
+        assert.match(e.message, /^The pipeline cannot start: slipway\.yml lacks what its stages need \(5 problems\):\n  - unit-tests needs/);
+        return true;
+      },
+    );
+    assert.deepEqual(called, [], 'refused before git, the janitor or any stage');
+    assert.equal(history.lines.length, 0);
   });
 });

@@ -34,7 +34,7 @@ describe('clusters tree model', () => {
 
   it('has one root per cluster with Nodes and Services groups', () => {
     assert.deepEqual(tree.map((n) => [n.label, n.kind]), [['prod-like', 'cluster'], ['production', 'cluster'], ['broken', 'clusterError']]);
-    assert.deepEqual(tree[0]!.children.map((c) => c.label), ['Nodes', 'Services']);
+    assert.deepEqual(tree[0]!.children.map((c) => c.label), ['Nodes', 'Stacks', 'Services']);
     assert.equal(tree[1]!.contextValue, 'cluster production');
   });
 

@@ -1,0 +1,145 @@
+// Faults injected for real against the rig: no fault ever ends green. These tests kill processes (an engine of the
+// rig, the CLI) and restore what they broke (scripts/rig/up.sh restarts what is down), leaving the rig healthy.
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { workspaceHash } from '../../src/core/build/labels';
+import { createPipelineWorkspace } from '../support/pipelineWorkspace';
+import { dockerCli, exec, rig } from '../support/rig';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+const PRODUCTION_PID = '/run/slipway-rig/production.pid';
+
+/** Starts the CLI; resolves with its exit code and output once it ends. */
+function startCli(args: string[], env: NodeJS.ProcessEnv, cwd: string) {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  return { child, ended, output: () => stdout };
+}
+
+async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Restarts whatever of the rig is down (idempotent); returns how long it took. */
+async function restoreRig(): Promise<number> {
+  const started = Date.now();
+  const r = await exec('bash', [join(ROOT, 'scripts', 'rig', 'up.sh')], { timeoutMs: 120_000 });
+  assert.equal(r.code, 0, `scripts/rig/up.sh failed:\n${r.stdout}\n${r.stderr}`);
+  return Date.now() - started;
+}
+
+describe('faults: no fault ever ends green (rig)', function () {
+  this.timeout(240_000);
+  const r = rig();
+  const dirs: string[] = [];
+  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('the engine SIGKILLed mid-build: the build fails with exit 1 naming the engine; the next build reaps what was left', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slipway-fault-build-'));
+    dirs.push(dir);
+    const busybox = r.baseImages.find((i) => i.includes('busybox')) ?? r.baseImages[0]!;
+    writeFileSync(join(dir, 'slipway.yml'), `version: 1\nbuild:\n  image: ${busybox}\n  steps:\n    - name: slow\n      run: echo started; sleep 20; echo finished\n    - name: after\n      run: echo after\n`);
+    const env = { ...process.env, DOCKER_HOST: r.production.host };
+    const run = startCli(['build'], env, dir);
+    await until('the build step to start', () => run.output().includes('started'), 60_000);
+    const pid = Number(readFileSync(PRODUCTION_PID, 'utf8').trim());
+    process.kill(pid, 'SIGKILL');
+    let restartMs = 0;
+    try {
+      const ended = await run.ended;
+      assert.equal(ended.code, 1, `exit code (stdout:\n${ended.stdout}\nstderr:\n${ended.stderr})`);
+      assert.match(ended.stderr, new RegExp(`^slipway: Lost the Docker engine at ${r.production.host.replace(/[/.]/g, '\\$&')} during the build`, 'm'));
+      assert.match(ended.stdout, /^--- build: slow FAILED/m);
+      assert.match(ended.stdout, /^==> FAILED in /m);
+      assert.doesNotMatch(ended.stdout, /finished|PASSED/);
+    } finally {
+      restartMs = await restoreRig();
+    }
+    console.log(`      (scripts/rig/up.sh brought the engine back in ${(restartMs / 1000).toFixed(1)} s)`);
+    const version = await dockerCli(r.production.host, ['version', '--format', '{{.Server.Version}}']);
+    assert.equal(version.code, 0, 'the engine answers again');
+
+    // The killed build's container (its CLI is gone) is reaped by the next run's janitor on that engine.
+    writeFileSync(join(dir, 'slipway.yml'), `version: 1\nbuild:\n  image: ${busybox}\n  steps:\n    - name: quick\n      run: echo quick\n`);
+    const next = await exec(process.execPath, [CLI, 'build'], { cwd: dir, env, timeoutMs: 60_000 });
+    assert.equal(next.code, 0, next.stderr);
+    // The janitor runs beside the new run (not before it): give it a moment.
+    const mine = ['ps', '-aq', '--filter', `label=io.slipway.workspace=${workspaceHash(dir)}`];
+    const deadline = Date.now() + 15_000;
+    let left = (await dockerCli(r.production.host, mine)).stdout.trim();
+    while (left !== '' && Date.now() < deadline) {
+      await new Promise((res) => setTimeout(res, 250));
+      left = (await dockerCli(r.production.host, mine)).stdout.trim();
+    }
+    assert.equal(left, '', 'the killed build left no container behind');
+  });
+
+  it('the CLI SIGKILLed mid-pipeline at the readiness tests: the next run reaps what it left; the history says interrupted, with the stages reached', async () => {
+    const ws = await createPipelineWorkspace();
+    try {
+      await ws.configure({ mode: 'deployment', stages: ['checkout', 'build', 'deploy-prod-like', 'readiness-tests'] });
+      // A readiness test that takes its time, so the CLI is killed while it runs.
+      await ws.commitFile('docker-compose.deploy.yml', 'version: "3.8"\nservices:\n  smoke:\n    image: ${SLIPWAY_IMAGE}\n    command: ["sh", "-c", "echo checking; sleep 120"]\n', 'slow readiness test');
+      const run = startCli(['-C', ws.dir, '--json', 'pipeline'], process.env, ws.dir);
+      const runId = await new Promise<string>((resolve, reject) => {
+        const timer = setInterval(() => {
+          const started = /"type":"runStarted","runId":"([^"]+)"/.exec(run.output());
+          if (started && run.output().includes('"text":"checking"')) {
+            clearInterval(timer);
+            resolve(started[1]!);
+          }
+        }, 100);
+        void run.ended.then((e) => {
+          clearInterval(timer);
+          reject(new Error(`the pipeline ended before the readiness test ran (exit ${e.code}):\n${e.stdout}\n${e.stderr}`));
+        });
+      });
+      const labelled = async (): Promise<string[]> => {
+        const filter = `label=io.slipway.run=${runId}`;
+        const containers = (await dockerCli(r.prodLike.host, ['ps', '-aq', '--filter', filter])).stdout.split('\n');
+        const networks = (await dockerCli(r.prodLike.host, ['network', 'ls', '-q', '--filter', filter])).stdout.split('\n');
+        return [...containers, ...networks].filter((l) => l.trim() !== '');
+      };
+      const before = await labelled();
+      assert.ok(before.length >= 2, `the readiness test's container and network carry the run's labels (found ${before.length})`);
+      const owner = (await dockerCli(r.prodLike.host, ['network', 'ls', '--filter', `label=io.slipway.run=${runId}`, '--format', '{{.Label "io.slipway.owner"}} {{.Label "io.slipway.kind"}} {{.Label "io.slipway.workspace"}}'])).stdout.trim();
+      assert.match(owner, new RegExp(`:${run.child.pid} readiness [0-9a-f]{8}$`), 'all four labels on the network');
+      run.child.kill('SIGKILL');
+      const killed = await run.ended;
+      assert.equal(killed.signal, 'SIGKILL');
+
+      const runs = await exec(process.execPath, [CLI, '-C', ws.dir, '--json', 'pipeline', 'runs'], { timeoutMs: 30_000 });
+      assert.equal(runs.code, 0, runs.stderr);
+      const record = (JSON.parse(runs.stdout) as { branches: { runs: { runId: string; status: string; failedStage?: string; stages: { id: string; state: string }[] }[] }[] }).branches
+        .flatMap((b) => b.runs)
+        .find((x) => x.runId === runId);
+      assert.ok(record, `run ${runId} is in the history`);
+      assert.equal(record.status, 'interrupted');
+      assert.equal(record.failedStage, 'readiness-tests');
+      assert.deepEqual(record.stages.filter((x) => x.state === 'passed').map((x) => x.id), ['checkout', 'build', 'deploy-prod-like']);
+      const human = await exec(process.execPath, [CLI, '-C', ws.dir, 'pipeline', 'runs'], { timeoutMs: 30_000 });
+      assert.match(human.stdout, new RegExp(`${runId} .* interrupted .* at readiness-tests: the process running it \\(.*:${run.child.pid}\\) died during readiness-tests`));
+
+      // The next run (here only its checkout) starts with the janitor on every engine it uses.
+      const next = await exec(process.execPath, [CLI, '-C', ws.dir, 'pipeline', '--to', 'checkout'], { timeoutMs: 60_000 });
+      assert.equal(next.code, 0, next.stderr);
+      assert.deepEqual(await labelled(), [], 'the killed run left nothing behind after the next run');
+    } finally {
+      await ws.dispose();
+    }
+  });
+});
