@@ -4,7 +4,7 @@
  * release records Slipway keeps as Swarm config objects. Every call goes through the cluster's counted `call`.
  */
 import { SlipwayError } from '../../core/errors';
-import type { RawService } from '../../core/swarm/engineData';
+import { compareTasks, serviceFromApi, taskFromApi, type RawNode, type RawService, type RawTask } from '../../core/swarm/engineData';
 import { NAMESPACE_LABEL } from '../../core/stack/convert';
 import type { EngineNetworkSpec, EngineServiceSpec } from '../../core/stack/engineSpec';
 import type { RunningStack } from '../../core/stack/plan';
@@ -24,6 +24,9 @@ interface RawNamed {
 }
 
 
+/** How long a deploy's follower trusts the node list (nodes going down is rare; tasks and services are read every poll). */
+const NODES_TTL_MS = 5_000;
+
 export class SwarmStacks implements StackClusterPort {
   constructor(readonly client: SwarmCluster) {}
 
@@ -33,6 +36,39 @@ export class SwarmStacks implements StackClusterPort {
 
   serviceState(name: string): Promise<{ service: SwarmService; tasks: SwarmTask[] }> {
     return this.client.serviceState(name);
+  }
+
+  /**
+   * The stack's services and tasks in two calls (both filtered by the namespace label) for following a deploy. The
+   * node list (which nodes are up, their hostnames) is read again only when older than NODES_TTL_MS.
+   */
+  async stackState(stack: string): Promise<ReadonlyMap<string, { service: SwarmService; tasks: SwarmTask[] }>> {
+    const filter = { label: [`${NAMESPACE_LABEL}=${stack}`] };
+    const [rawServices, rawTasks, rawNodes] = await Promise.all([
+      this.client.call(() => this.docker.listServices({ filters: filter }) as Promise<RawService[]>),
+      this.client.call(() => this.docker.listTasks({ filters: filter }) as Promise<RawTask[]>),
+      this.recentNodes(),
+    ]);
+    const hostnames = new Map(rawNodes.map((n) => [n.ID ?? '', n.Description?.Hostname ?? ''] as const));
+    const up = new Set(rawNodes.filter((n) => n.Status?.State !== 'down').map((n) => n.ID ?? ''));
+    const states = new Map<string, { service: SwarmService; tasks: SwarmTask[] }>();
+    for (const raw of rawServices) {
+      const service = serviceFromApi(raw, rawTasks, up);
+      const tasks = rawTasks.filter((t) => t.ServiceID === raw.ID).map((t) => taskFromApi(t, service.name, hostnames.get(t.NodeID ?? '') ?? '')).sort(compareTasks);
+      states.set(service.name, { service, tasks });
+    }
+    return states;
+  }
+
+  private nodes?: { readonly at: number; readonly raw: Promise<RawNode[]> };
+
+  private recentNodes(): Promise<RawNode[]> {
+    if (!this.nodes || Date.now() - this.nodes.at > NODES_TTL_MS) {
+      const raw = this.client.call(() => this.docker.listNodes() as Promise<RawNode[]>);
+      this.nodes = { at: Date.now(), raw };
+      raw.catch(() => (this.nodes = undefined));
+    }
+    return this.nodes.raw;
   }
 
   private get docker() {

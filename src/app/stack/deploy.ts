@@ -143,15 +143,26 @@ interface Followed {
   readonly rolling: boolean;
 }
 
-/** Polls every changed service until each converged or one failed (then the others are not waited for). */
-async function followConvergence(cluster: StackClusterPort, followed: readonly Followed[], options: StackApplyOptions): Promise<ServiceConvergence[]> {
+/**
+ * Polls every changed service until each converged or one failed (then the others are not waited for). Each poll
+ * reads the whole stack at once (its services and tasks: two API calls), however many services changed.
+ */
+async function followConvergence(cluster: StackClusterPort, stack: string, followed: readonly Followed[], options: StackApplyOptions): Promise<ServiceConvergence[]> {
   const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
   const last = new Map<string, ServiceConvergence>();
   const done = new Set<string>();
   for (;;) {
+    const states = followed.length > done.size ? await cluster.stackState(stack) : new Map();
     for (const f of followed) {
       if (done.has(f.name)) continue;
-      const { service, tasks } = await cluster.serviceState(f.name);
+      const state = states.get(f.name);
+      if (!state) {
+        const gone: ServiceConvergence = { service: f.name, outcome: 'failed', message: `${f.name} is no longer on cluster "${cluster.cluster.name}" (removed while the deploy followed it)`, running: 0, desired: 0 };
+        last.set(f.name, gone);
+        options.onEvent?.({ kind: 'serviceDone', service: f.name, outcome: 'failed', message: gone.message });
+        return followed.map((x) => last.get(x.name) ?? { service: x.name, outcome: 'inProgress', message: 'not checked', running: 0, desired: 0 });
+      }
+      const { service, tasks } = state;
       const c = serviceConvergence({ service, tasks, targetImage: f.image, since: f.since, rolling: f.rolling, created: f.created, elapsedMs: Date.now() - f.sentAt });
       if (last.get(f.name)?.message !== c.message && c.outcome === 'inProgress') options.onEvent?.({ kind: 'progress', service: f.name, message: c.message });
       last.set(f.name, c);
@@ -216,7 +227,7 @@ export async function applyStackDeploy(deps: Pick<StackDeployDeps, 'cluster' | '
         break;
     }
   }
-  const services = await followConvergence(deps.cluster, followed, options);
+  const services = await followConvergence(deps.cluster, plan.stack, followed, options);
   const failed = services.find((s) => s.outcome === 'failed');
   // Like `docker stack deploy --prune`, but only once nothing uses them: a failed deploy may roll back onto them.
   if (!failed) {

@@ -26,6 +26,8 @@ export interface StackClusterPort {
   removeObject(kind: StackObjectKind, name: string): Promise<void>;
   remove(stack: string): Promise<string[]>;
   serviceState(name: string): Promise<{ service: SwarmService; tasks: SwarmTask[] }>;
+  /** Every service of the stack with its tasks, by service name: one service list and one task list per call. */
+  stackState(stack: string): Promise<ReadonlyMap<string, { service: SwarmService; tasks: SwarmTask[] }>>;
   /** How the engine Slipway talks to reaches a node's host-mode ports: 127.0.0.1 for itself, else the node's address. */
   nodeAddress(nodeId: string): Promise<string>;
   releases(stack: string): Promise<ReleaseRecord[]>;
