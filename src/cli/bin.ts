@@ -31,11 +31,20 @@ process.on('beforeExit', () => {
 main(process.argv.slice(2), { out: write(process.stdout), err: write(process.stderr) }, process.env, controller.signal).then(
   (code) => {
     settled = true;
-    process.exitCode = controller.signal.aborted && code !== 0 ? 130 : code;
+    exitWhenFlushed(controller.signal.aborted && code !== 0 ? 130 : code);
   },
   (e: unknown) => {
     settled = true;
     process.stderr.write(`slipway: internal error: ${String(e)}\n`);
-    process.exitCode = 1;
+    exitWhenFlushed(1);
   },
 );
+
+/**
+ * The command has answered: exit once stdout and stderr are written out. Waiting for the event loop to drain instead
+ * would hang on a request still open to an engine that stopped answering (paused, cut off) after it was reported.
+ */
+function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}

@@ -7,7 +7,9 @@ import * as vscode from 'vscode';
  * effect asserted by its own test. A new command without an extension test fails here, by name.
  */
 describe('Every contributed command ran in the extension host', () => {
-  it('each command of package.json was run by a test', async () => {
+  it('each command of package.json was run by a test', async function () {
+    // A run of some files only (--files) cannot speak for every command: shown as skipped, never as passed.
+    if (process.env.SLIPWAY_TEST_FILES) this.skip();
     const ext = vscode.extensions.getExtension('slipway.slipway')!;
     const contributed = (ext.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
     const ran = new Set(await vscode.commands.executeCommand<string[]>('slipway.test.commandsRun'));

@@ -58,7 +58,7 @@ export async function setUpSwarmFixture(versions: readonly string[] = ['1.0', '1
         '--update-monitor', '1s', '--update-delay', '0s', '--update-failure-action', 'rollback', '--rollback-monitor', '1s',
         '--label', 'io.slipway.test=swarm', ...extra, `${repository}:${version}`,
       ]);
-      await waitFor(async () => /^([1-9]\d*)\/\1$/.test(await dockerOk(hostOf(cluster), ['service', 'ls', '--filter', `name=${name}`, '--format', '{{.Replicas}}'])), { timeoutMs: 60_000, what: `${name} to run` });
+      await waitFor(async () => /^([1-9]\d*)\/\1(?: \(max \d+ per node\))?$/.test(await dockerOk(hostOf(cluster), ['service', 'ls', '--filter', `name=${name}`, '--format', '{{.Replicas}}'])), { timeoutMs: 60_000, what: `${name} to run` });
       return name;
     },
     cliEnv(list = clusters) {

@@ -60,20 +60,36 @@ export class SwarmCluster {
     readonly cluster: ClusterTarget,
     readonly docker: Docker,
     readonly endpoint: EngineEndpoint,
+    /** How long one API call may take before the engine counts as not answering (SLIPWAY_ENGINE_TIMEOUT_MS). */
+    readonly answerTimeoutMs = 20_000,
   ) {}
 
   static connect(cluster: ClusterTarget, env: NodeJS.ProcessEnv = process.env): SwarmCluster {
     const endpoint = clusterEndpoint(cluster, env);
-    return new SwarmCluster(cluster, dockerClient(endpoint), endpoint);
+    const timeout = Number(env['SLIPWAY_ENGINE_TIMEOUT_MS']);
+    return new SwarmCluster(cluster, dockerClient(endpoint), endpoint, Number.isFinite(timeout) && timeout > 0 ? timeout : undefined);
   }
 
   /** Counts the call and maps its failure to a cluster error. */
   async call<T>(fn: () => Promise<T>): Promise<T> {
     this.apiCalls++;
+    // A paused or wedged engine accepts the connection and never answers: bound every call, name the cluster
+    let timer: NodeJS.Timeout | undefined;
+    const silent = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const seconds = Math.round(this.answerTimeoutMs / 1000);
+        reject(new SlipwayError('unreachable', `Cluster "${this.cluster.name}": the engine at ${this.endpoint.host} did not answer within ${seconds} s`, {
+          hint: 'The engine is paused, overloaded or cut off; it is asked again on the next refresh',
+          details: { cluster: this.cluster.name, reason: 'noAnswer' },
+        }));
+      }, this.answerTimeoutMs);
+    });
     try {
-      return await fn();
+      return await Promise.race([fn(), silent]);
     } catch (e) {
-      throw clusterError(this.cluster, this.endpoint, e);
+      throw SlipwayError.is(e, 'unreachable') && (e as SlipwayError).details?.['reason'] === 'noAnswer' ? e : clusterError(this.cluster, this.endpoint, e);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -31,14 +31,16 @@ export function stackSteps(plan: StackPlan, desired: DesiredStack): StackStep[] 
 }
 
 /**
- * Aspects whose change makes Swarm replace the tasks (a rolling update); the others (replicas, service labels, update
- * and rollback config) change the service only. Ports and the endpoint mode replace tasks when they are published in
- * host mode; convergence allows for Swarm not starting a rollout for them (see convergence.ts).
+ * Aspects outside the task template: changing them changes the service only, and Swarm replaces no task and reports
+ * no UpdateStatus for it, so a deploy of only these converges at once. Every other aspect (image, env, mounts, …,
+ * and any aspect not named here) rolls the tasks. Ports and the endpoint mode live outside the task template too, but
+ * replace tasks when published in host mode; they count as rolling and convergence allows for Swarm starting no
+ * rollout for them (see convergence.ts).
  */
-const ROLLING = new Set(['image', 'env', 'mounts', 'healthcheck', 'command', 'networks', 'secrets', 'configs', 'resources', 'restart policy', 'constraints', 'placement', 'other', 'container labels', 'ports', 'endpoint mode']);
+const SERVICE_ONLY = new Set(['replicas', 'labels', 'update config', 'rollback config']);
 
 export function needsRollout(changes: readonly { readonly what: string }[], forced: boolean): boolean {
-  return forced || changes.some((c) => ROLLING.has(c.what));
+  return forced || changes.some((c) => !SERVICE_ONLY.has(c.what));
 }
 
 export function describeStep(step: StackStep): string {

@@ -7,7 +7,7 @@ import { SlipwayError } from '../errors';
 import { tryParseImageRef, withDigest, type ImageRef } from './imageRef';
 import type { ClusterTarget, SwarmService, SwarmTask } from './model';
 import { assertConfirmed, planDeploy, planPromote, targetImageFor, type Confirmation, type DeployPlan, type PromotePlan } from './plans';
-import { rolloutProgress, type RolloutProgress } from './rollout';
+import { rolloutProgress, unplaceableTask, type RolloutProgress } from './rollout';
 
 export interface ClusterPort {
   readonly cluster: ClusterTarget;
@@ -70,14 +70,28 @@ export interface WatchOptions {
   readonly pollMs?: number;
   readonly timeoutMs?: number;
   readonly onProgress?: (progress: RolloutProgress, service: SwarmService) => void;
+  /** How long a task may stay unplaceable before the rollout counts as stuck (default 20 s). */
+  readonly stuckAfterMs?: number;
 }
 
 /** Polls one service (two API calls per look) until Swarm completes, pauses or rolls back the rollout. */
 export async function watchRollout(port: ClusterPort, serviceName: string, targetImage: string, since: string, options: WatchOptions = {}): Promise<{ progress: RolloutProgress; service: SwarmService }> {
   const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
+  let stuckSince: number | undefined;
   for (;;) {
     const { service, tasks } = await port.serviceState(serviceName);
-    const progress = rolloutProgress(service, tasks, targetImage, since, port.cluster.name);
+    let progress = rolloutProgress(service, tasks, targetImage, since, port.cluster.name);
+    // Swarm waits for ever for a node that may come back; a deploy must not: after a while it is stuck, and says where
+    const unplaceable = progress.outcome === 'inProgress' ? unplaceableTask(tasks, since) : undefined;
+    stuckSince = unplaceable ? (stuckSince ?? Date.now()) : undefined;
+    if (unplaceable && stuckSince !== undefined && Date.now() - stuckSince >= (options.stuckAfterMs ?? 20_000)) {
+      progress = {
+        ...progress,
+        outcome: 'stuck',
+        message: `The rollout of ${serviceName} on ${port.cluster.name} is stuck: ${unplaceable}. Tasks on the new version: ${progress.updated}/${progress.total}; Swarm keeps the update open and resumes it if the node returns`,
+        remedies: [{ action: 'showTasks', cluster: port.cluster.name, service: serviceName }],
+      };
+    }
     options.onProgress?.(progress, service);
     if (progress.outcome !== 'inProgress') return { progress, service };
     if (Date.now() > deadline) {

@@ -5,7 +5,8 @@
 import type { Remedy } from '../remedies';
 import type { SwarmService, SwarmTask } from './model';
 
-export type RolloutOutcome = 'inProgress' | 'completed' | 'paused' | 'rolledBack' | 'rollbackPaused';
+/** `stuck`: a task Swarm cannot place (e.g. its node went down and no other node may run it); Swarm keeps waiting. */
+export type RolloutOutcome = 'inProgress' | 'completed' | 'paused' | 'rolledBack' | 'rollbackPaused' | 'stuck';
 
 export interface RolloutTask {
   readonly name: string;
@@ -74,6 +75,20 @@ export function describeFailedTask(t: SwarmTask): string {
   const how = t.error ? `${t.state}: ${t.error}` : `${t.state}${t.message ? ` (${t.message})` : ''}${t.exitCode ? `, exit code ${t.exitCode}` : ''}`;
   const early = t.state === 'failed' || t.state === 'rejected' ? '' : ' before it was healthy';
   return `task ${name} on ${where} (${t.version}) ended${early}: ${how}`;
+}
+
+/**
+ * A task of the rollout that Swarm cannot place: pending with "no suitable node" (its node is down or drained and
+ * the constraints leave no other). Names where the slot last ran — the node that was lost.
+ */
+export function unplaceableTask(tasks: readonly SwarmTask[], since: string): string | undefined {
+  const stuck = tasks.find((t) => isCurrent(t) && t.state === 'pending' && /no suitable node/i.test(`${t.error ?? ''} ${t.message}`));
+  if (!stuck) return undefined;
+  const name = `${stuck.serviceName}${stuck.slot !== undefined ? `.${stuck.slot}` : ''}`;
+  const before = tasks
+    .filter((t) => t.slot === stuck.slot && t.id !== stuck.id && t.nodeHostname !== '' && atOrAfter(t.updatedAt, since))
+    .sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1))[0];
+  return `task ${name} cannot be placed${before ? ` (it last ran on ${before.nodeHostname})` : ''}: ${stuck.error || stuck.message}`;
 }
 
 /**

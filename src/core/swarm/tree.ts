@@ -1,5 +1,5 @@
 /**
- * The Swarm Clusters tree as plain data: Cluster → Nodes / Services → tasks, plus an error item for a cluster that
+ * The Swarm Clusters tree as plain data: Cluster → Nodes → their tasks / Services → tasks (each naming its node), plus an error item for a cluster that
  * cannot be read. The VS Code provider only maps these to TreeItems, so everything here is tested without the UI.
  */
 import { shortDigest } from './imageRef';
@@ -38,13 +38,14 @@ function taskName(task: SwarmTask): string {
   return task.slot !== undefined ? `${task.serviceName}.${task.slot}` : `${task.serviceName}.${task.nodeId}`;
 }
 
-function taskItem(cluster: string, task: SwarmTask): TreeNodeModel {
+/** A task row; `under` scopes its id when the same task also shows under its node (tree ids must be unique). */
+function taskItem(cluster: string, task: SwarmTask, under = ''): TreeNodeModel {
   const current = task.desiredState === 'running' || task.desiredState === 'ready';
   const state = task.state === task.desiredState ? task.state : `${task.state} → ${task.desiredState}`;
   const failed = task.state === 'failed' || task.state === 'rejected';
   const parts = [task.nodeHostname || task.nodeId.slice(0, 12), state, task.version, task.error ?? ''];
   return {
-    id: `${cluster}/task/${task.id}`,
+    id: `${cluster}/${under}task/${task.id}`,
     kind: 'task',
     label: current ? taskName(task) : `\\_ ${taskName(task)}`,
     description: parts.filter((p) => p.length > 0).join(' · '),
@@ -144,21 +145,30 @@ function nodeLabels(node: SwarmNode): string {
     .join(', ');
 }
 
-function nodeItem(cluster: string, node: SwarmNode): TreeNodeModel {
+/** Tasks Swarm wants running on a node (what runs there now, or is starting). */
+function currentTasksOn(node: SwarmNode, tasks: readonly SwarmTask[]): SwarmTask[] {
+  return tasks.filter((t) => t.nodeId === node.id && (t.desiredState === 'running' || t.desiredState === 'ready'));
+}
+
+function nodeItem(cluster: string, node: SwarmNode, tasks: readonly SwarmTask[]): TreeNodeModel {
   const role = node.role === 'manager' ? (node.leader ? 'manager (leader)' : 'manager') : 'worker';
   const labels = nodeLabels(node);
+  const here = currentTasksOn(node, tasks);
+  const taskCount = `${here.length} task${here.length === 1 ? '' : 's'}`;
+  // `nodeActive` offers Drain, `nodeDrained` (drain or pause) offers Activate
+  const availability = node.availability === 'active' ? 'nodeActive' : 'nodeDrained';
   return {
     id: `${cluster}/node/${node.id}`,
     kind: 'node',
     label: node.hostname || node.id.slice(0, 12),
-    description: [role, node.availability, node.status, labels].filter((p) => p.length > 0).join(' · '),
-    tooltip: [`Node ${node.id}`, `Address: ${node.address}`, `Engine: ${node.engineVersion}`, `Labels: ${labels || '(none)'}`].join('\n'),
-    contextValue: Object.keys(node.labels).length > 0 ? 'node hasLabels' : 'node',
-    icon: node.status === 'ready' ? 'server' : 'server-process:errorForeground',
-    collapsible: 'none',
+    description: [role, node.availability, node.status, labels, taskCount].filter((p) => p.length > 0).join(' · '),
+    tooltip: [`Node ${node.id}`, `Address: ${node.address}`, `Engine: ${node.engineVersion}`, `Labels: ${labels || '(none)'}`, `Tasks: ${here.map(taskName).join(', ') || '(none)'}`].join('\n'),
+    contextValue: ['node', availability, Object.keys(node.labels).length > 0 ? 'hasLabels' : ''].filter((p) => p.length > 0).join(' '),
+    icon: node.status === 'ready' ? (node.availability === 'active' ? 'server' : 'debug-pause') : 'server-process:errorForeground',
+    collapsible: here.length > 0 ? 'collapsed' : 'none',
     cluster,
     nodeId: node.id,
-    children: [],
+    children: here.map((t) => taskItem(cluster, t, `node/${node.id}/`)),
   };
 }
 
@@ -210,7 +220,7 @@ export function buildClusterTree(states: readonly ClusterState[], differences: V
       icon: 'server-environment',
       collapsible: 'collapsed',
       cluster: c.name,
-      children: snap.nodes.map((n) => nodeItem(c.name, n)),
+      children: snap.nodes.map((n) => nodeItem(c.name, n, snap.tasks)),
     };
     const views = stackOverview(snap, releases.get(c.name) ?? []);
     const stacks: TreeNodeModel = {

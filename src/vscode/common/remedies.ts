@@ -13,7 +13,8 @@ export interface RemedyButton {
  */
 const BUTTONS: { readonly [A in Remedy['action']]: (r: Extract<Remedy, { action: A }>) => RemedyButton | undefined } = {
   flowInit: () => ({ title: 'Initialize Git Flow', command: 'slipway.flow.init', args: [] }),
-  flowFinish: (r) => ({ title: `Finish ${r.name}`, command: `slipway.flow.${r.type}.finish`, args: [r.name] }),
+  // The branch as an option, not as the first argument: the finish then shows its plan first, as from the view.
+  flowFinish: (r) => ({ title: `Finish ${r.name}`, command: `slipway.flow.${r.type}.finish`, args: [undefined, { branch: r.name }] }),
   flowList: () => ({ title: 'Show Git Flow', command: 'workbench.view.extension.slipway', args: [] }),
   // Publishing and tracking happen in another clone (or another window): nothing this window can do.
   flowPublish: () => undefined,

@@ -107,10 +107,11 @@ export function registerFlowCommands(context: vscode.ExtensionContext, host: Flo
     return act(repo, `start ${type} ${n}`, () => repo.engine.start(type, n, { fetch: options?.fetch === true, ...(base !== undefined ? { base } : {}) }));
   };
 
-  const finish = async (type: FlowType | undefined, target?: unknown, options?: TargetOptions & FinishOptions) => {
+  /** `options.branch` names the branch the way a button does (the user then sees the plan, as from the view). */
+  const finish = async (type: FlowType | undefined, target?: unknown, options?: TargetOptions & FinishOptions & { branch?: string }) => {
     const repo = await repoOf(target, options);
     let kind = type;
-    let name: string | undefined;
+    let name: string | undefined = options?.branch;
     if (isFlowNode(target) && target.kind === 'branch') {
       kind = target.branch.type;
       name = target.branch.name;
@@ -196,7 +197,7 @@ export function registerFlowCommands(context: vscode.ExtensionContext, host: Flo
       start(type, target, base, options),
     );
     if (isFinishable(type)) {
-      registerCommand(context, `slipway.flow.${type}.finish`, (target?: unknown, options?: TargetOptions & FinishOptions) => finish(type, target, options));
+      registerCommand(context, `slipway.flow.${type}.finish`, (target?: unknown, options?: TargetOptions & FinishOptions & { branch?: string }) => finish(type, target, options));
     }
   }
   registerCommand(context, 'slipway.flow.start', async (target?: unknown, name?: string, base?: string) => {

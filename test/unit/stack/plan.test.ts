@@ -4,6 +4,7 @@ import { specChanges } from '../../../src/core/stack/compare';
 import { convertStack } from '../../../src/core/stack/convert';
 import { loadStack } from '../../../src/core/stack/load';
 import { planLines, planStack, type RunningStack } from '../../../src/core/stack/plan';
+import { needsRollout } from '../../../src/core/stack/steps';
 import { describeRelease, nextReleaseNumber, releasesToPrune, type ReleaseRecord } from '../../../src/core/stack/release';
 import type { ClusterTarget } from '../../../src/core/swarm/model';
 
@@ -100,6 +101,19 @@ describe('stack plans', () => {
     const a = { TaskTemplate: { ContainerSpec: { Image: 'x', Env: ['B=2', 'A=1'], Healthcheck: { Test: ['CMD', 'true'] } } } };
     const b = { TaskTemplate: { ContainerSpec: { Image: 'x', Env: ['A=1', 'B=2'] } } };
     assert.deepEqual(specChanges(a, b, { networks: new Map() }).map((c) => c.what), ['healthcheck']);
+  });
+
+  it('follows a change of only service labels, replicas or update/rollback config as converging at once (no rollout)', () => {
+    const d = desired();
+    const stored = d.services.map((s) => asStored(s.spec as unknown as Record<string, unknown>));
+    const relabelled = desired(STACK.replace('deploy: { replicas: 2, endpoint_mode: dnsrr }', 'deploy: { replicas: 2, endpoint_mode: dnsrr, labels: { team: billing } }'));
+    const app = planStack(cluster, relabelled, running(stored)).services.find((s) => s.name === 'go-auth_app')!;
+    assert.deepEqual(app.changes.map((c) => c.what), ['labels']);
+    assert.equal(needsRollout(app.changes, false), false);
+    assert.equal(needsRollout([{ what: 'replicas' }, { what: 'update config' }, { what: 'rollback config' }, { what: 'labels' }], false), false);
+    assert.equal(needsRollout([{ what: 'labels' }], true), true, 'a forced update rolls');
+    assert.equal(needsRollout([{ what: 'labels' }, { what: 'image' }], false), true);
+    assert.equal(needsRollout([{ what: 'an aspect not known yet' }], false), true, 'unknown aspects roll, to be safe');
   });
 });
 

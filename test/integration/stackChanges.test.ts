@@ -1,0 +1,103 @@
+/**
+ * Stack deploys whose changes Swarm rolls no tasks for, and what the files drop: a change of only deploy.labels
+ * converges at once (no rollout to wait for) and is recorded as a release; a network the files no longer name is
+ * planned as a removal and removed after the services left it, as `docker stack deploy --prune` does.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dockerCli, dockerOk, uniqueName, waitFor } from '../support/rig';
+import { setUpSwarmFixture, type SwarmFixture } from './swarmFixture';
+
+const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+
+interface DeployJson {
+  plan: { create: string[]; update: string[]; remove: string[]; services: { name: string; changes: { what: string }[] }[]; networksToRemove?: string[] };
+  outcome?: string;
+  release?: number;
+}
+
+function stackFile(team: string, networks: readonly string[]): string {
+  return `version: "3.8"
+services:
+  app:
+    image: \${SLIPWAY_IMAGE}
+    networks: [${networks.join(', ')}]
+    deploy:
+      replicas: 1
+      endpoint_mode: dnsrr
+      update_config: { parallelism: 1, delay: 0s, monitor: 2s, failure_action: rollback }
+      labels: { team: ${team} }
+networks:
+${networks.map((n) => `  ${n}: { driver: overlay }`).join('\n')}
+`;
+}
+
+describe('stack deploys without a rollout, and what the files drop (on the rig)', function () {
+  this.timeout(300_000);
+  let fx: SwarmFixture;
+  let ws: string;
+  let stack: string;
+
+  const cli = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [CLI, '-C', ws, ...args], { encoding: 'utf8', env: { ...process.env, SLIPWAY_CLUSTERS: '' }, timeout: 280_000 });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const deploy = (): { out: DeployJson; ms: number } => {
+    const t0 = Date.now();
+    const r = cli('deploy', '1.0', '--cluster', 'prod-like', '--json');
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+    return { out: JSON.parse(r.stdout) as DeployJson, ms: Date.now() - t0 };
+  };
+  const writeStack = (text: string): void => writeFileSync(join(ws, 'stack.yml'), text);
+  const host = () => fx.hostOf('prod-like');
+
+  before(async function () {
+    fx = await setUpSwarmFixture(['1.0']);
+    ws = mkdtempSync(join(tmpdir(), 'slipway-stackchg-'));
+    stack = uniqueName('chg').replace(/[^a-z0-9-]/g, '').slice(0, 30);
+    writeFileSync(
+      join(ws, 'slipway.yml'),
+      `version: 1
+package: { image: ${fx.repository.slice(fx.rig.registry.length + 1)} }
+clusters:
+  prod-like: { host: ${fx.hostOf('prod-like')}, role: prod-like }
+deploy:
+  stack: ${stack}
+  files: [stack.yml]
+  app: app
+  registry: ${fx.rig.registry}
+`,
+    );
+    writeStack(stackFile('auth', ['back']));
+    const first = deploy();
+    assert.equal(first.out.outcome, 'converged');
+  });
+
+  after(async function () {
+    this.timeout(120_000);
+    if (host && fx) {
+      await dockerCli(host(), ['stack', 'rm', stack]);
+      await waitFor(async () => (await dockerCli(host(), ['network', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${stack}`])).stdout.trim() === '', { timeoutMs: 60_000, what: `networks of ${stack} gone` }).catch(() => undefined);
+      const configs = (await dockerCli(host(), ['config', 'ls', '-q', '--filter', `label=io.slipway.stack=${stack}`])).stdout.split('\n').filter((l) => l);
+      if (configs.length > 0) await dockerCli(host(), ['config', 'rm', ...configs]);
+    }
+    await fx?.cleanup();
+    if (ws) rmSync(ws, { recursive: true, force: true });
+  });
+
+  it('converges a change of only deploy.labels at once, restarting no task, and records a release', async () => {
+    const tasksBefore = await dockerOk(host(), ['service', 'ps', '-q', `${stack}_app`]);
+    writeStack(stackFile('billing', ['back']));
+    const { out, ms } = deploy();
+    assert.deepEqual(out.plan.update, [`${stack}_app`]);
+    assert.deepEqual(out.plan.services.find((s) => s.name === `${stack}_app`)!.changes.map((c) => c.what), ['labels']);
+    assert.equal(out.outcome, 'converged');
+    assert.equal(out.release, 2);
+    assert.ok(ms < 20_000, `a labels-only deploy took ${ms} ms`);
+    assert.equal(await dockerOk(host(), ['service', 'inspect', `${stack}_app`, '--format', '{{index .Spec.Labels "team"}}']), 'billing');
+    assert.equal(await dockerOk(host(), ['service', 'ps', '-q', `${stack}_app`]), tasksBefore, 'no task was replaced');
+  });
+});
