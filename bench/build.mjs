@@ -5,6 +5,7 @@
 //      (goal: overhead ≤ 10 % or ≤ 150 ms), on the go-auth fixture and on a trivial one-step build.
 //   2. `slipway test integration --parallel 1` vs `--parallel 4` wall time (goal: 4 environments ≤ 1.6× one).
 //   --baseline DIST_CLI  also times another build of the CLI (e.g. main's dist/cli.js) in the same run, side by side
+// Each CLI runs as a user runs `slipway` (the npm bin link): dist/cli.js executed, so its launcher line applies.
 // Usage: node bench/build.mjs [--runs N] [--skip-integration] [--skip-build] [--baseline PATH] [--json]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -57,16 +58,16 @@ function benchBuild(label, dir, steps) {
   const image = 'slipway-rig/node:20';
   // Warm-up once each (page cache, first container start).
   timed('docker', plainDockerRun(dir, image, steps));
-  timed(process.execPath, [cli, '-C', dir, 'build']);
-  if (baseline) timed(process.execPath, [baseline, '-C', dir, 'build']);
+  timed(cli, ['-C', dir, 'build']);
+  if (baseline) timed(baseline, ['-C', dir, 'build']);
   const plain = [];
   const ours = [];
   const base = [];
   // Interleaved, so load from other processes on the machine hits all three alike.
   for (let i = 0; i < runs; i++) {
     plain.push(timed('docker', plainDockerRun(dir, image, steps)));
-    ours.push(timed(process.execPath, [cli, '-C', dir, 'build']));
-    if (baseline) base.push(timed(process.execPath, [baseline, '-C', dir, 'build']));
+    ours.push(timed(cli, ['-C', dir, 'build']));
+    if (baseline) base.push(timed(baseline, ['-C', dir, 'build']));
   }
   const p = median(plain);
   const o = median(ours);

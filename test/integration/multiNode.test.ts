@@ -88,6 +88,35 @@ describe('the three-node rig clusters', function () {
     });
   });
 
+  describe('node availability', () => {
+    it('drain moves the tasks off a worker and activate lets Swarm use it again; production needs --yes', async () => {
+      const [w2, w3] = fx.rig.prodLike.nodes.filter((n) => n.role === 'worker');
+      const name = await fx.createService('prod-like', '1.0', ['--replicas', '2', '--constraint', 'node.labels.env==prod-like']);
+      const runningOn = async () => (await dockerOk(fx.hostOf('prod-like'), ['service', 'ps', name, '--filter', 'desired-state=running', '--format', '{{.Node}} {{.CurrentState}}'])).split('\n');
+      try {
+        const drain = slipway(fx.cliEnv(), 'swarm', 'drain', w3!.name, '--cluster', 'prod-like');
+        assert.equal(drain.status, 0, drain.stderr);
+        assert.match(drain.stdout, new RegExp(`prod-like: ${w3!.name}: active → drain`));
+        assert.equal(await dockerOk(fx.hostOf('prod-like'), ['node', 'inspect', w3!.name, '--format', '{{.Spec.Availability}}']), 'drain');
+        await waitFor(async () => (await runningOn()).every((l) => l.startsWith(`${w2!.name} Running`)) && (await runningOn()).length === 2, { timeoutMs: 60_000, intervalMs: 500, what: `${name} to run only on ${w2!.name}` });
+        const tree = buildClusterTree([await readClusterState(SwarmCluster.connect(fx.clusters[0]!))]);
+        const drained = findTreeNode(tree, (n) => n.kind === 'node' && n.label === w3!.name)!;
+        assert.match(drained.contextValue, /\bnodeDrained\b/);
+        assert.match(drained.description!, /^worker · drain · ready/);
+      } finally {
+        const activate = slipway(fx.cliEnv(), 'swarm', 'activate', w3!.name, '--cluster', 'prod-like');
+        assert.equal(activate.status, 0, activate.stderr);
+      }
+      assert.equal(await dockerOk(fx.hostOf('prod-like'), ['node', 'inspect', w3!.name, '--format', '{{.Spec.Availability}}']), 'active');
+
+      const worker = fx.rig.production.nodes.find((n) => n.role === 'worker')!;
+      const refused = slipway(fx.cliEnv(), 'swarm', 'drain', worker.name, '--cluster', 'production');
+      assert.equal(refused.status, 1);
+      assert.match(refused.stderr, new RegExp(`Refusing to set node ${worker.name} of production cluster "production" to drain without confirmation\nhint: Run again with --yes`));
+      assert.equal(await dockerOk(fx.hostOf('production'), ['node', 'inspect', worker.name, '--format', '{{.Spec.Availability}}']), 'active');
+    });
+  });
+
   describe('faults', () => {
     it('a worker cut off mid-rollout: the deploy fails naming the stuck task and the lost node, and never says converged', async () => {
       const lost = fx.rig.prodLike.nodes.find((n) => n.role === 'worker' && n.name.endsWith('-3'))!;
