@@ -75,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
     buildAndTest: (o) => buildAndTestWorkspace(buildPorts, o),
     reap: () => buildPorts.reap(),
   });
-  activateSwarm(context, {
+  const swarm = activateSwarm(context, {
     // slipway.yml only: the setting is merged by the view (SLIPWAY_CLUSTERS is the CLI's equivalent of the setting).
     clustersFromWorkspace: (dir) => loadClusterTargets(dir, {}),
     clustersFromSettings: (value) => parseClusterList(value, 'settings'),
@@ -90,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
       config: (folder) => loadSlipwayConfig(folder),
       deps: (cluster, folder) => ({ cluster: new SwarmStacks(SwarmCluster.connect(cluster)), files: workspaceStackFiles(folder), registryFor: registryLookup(), env: process.env }),
       releases: (cluster) => new SwarmStacks(SwarmCluster.connect(cluster)).allReleases(),
+      pending: (cluster) => new SwarmPendingPromotions(SwarmCluster.connect(cluster)).list(),
       author: async (folder) => {
         const commit = (await gitClient.read(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: folder, timeoutMs: 10_000 }))?.trim();
         return { who: process.env.SLIPWAY_ACTOR ?? userInfo().username, ...(commit ? { commit } : {}) };
@@ -109,7 +110,10 @@ export function activate(context: vscode.ExtensionContext): SlipwayApi {
     runLog: async (dir, runId) => (await runHistoryFor(dir)).readLog(runId),
     pendingPromotions: (dir) => pendingPromotions.list(dir),
   });
-  activatePendingPromotions(context, pendingPromotions, () => void pipeline.controller.refreshHistory());
+  activatePendingPromotions(context, pendingPromotions, () => {
+    void pipeline.controller.refreshHistory();
+    void swarm.pendingChanged();
+  });
   registerCommand(context, 'slipway.showVersion', () => {
     void vscode.window.showInformationMessage(`Slipway ${version}`);
     return version;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { PendingOnCluster } from '../../src/app/agent/pending';
 import type { StackDeployResult } from '../../src/app/stack/deploy';
+import { findTreeNode, type TreeNodeModel } from '../../src/core/swarm/tree';
 import { ROOT, setUpSwarmFixture, type SwarmFixture } from '../integration/swarmFixture';
 import { dockerCli, dockerOk, uniqueName, waitFor } from '../support/rig';
 import { workbench } from './support/workbench';
@@ -97,6 +98,29 @@ deploy:
     assert.equal(await appImage(), `${fx.repository}:develop@${fx.digests['1.1']}`);
     const after = await vscode.commands.executeCommand<PendingOnCluster[]>('slipway.agent.pendingPromotions');
     assert.ok(!after.some((p) => p.promotion.stack === stack), 'the approved promotion is gone');
+  });
+
+  it('the stack item in Swarm Clusters shows the waiting push; Dismiss on that item drops it and deploys nothing', async () => {
+    const id = await recordPending('1.1', 'carol');
+    const tree = async () => (await vscode.commands.executeCommand<TreeNodeModel[]>('slipway.swarm.refresh'))!;
+    const stackItem = (roots: readonly TreeNodeModel[]) => findTreeNode(roots, (n) => n.kind === 'stack' && n.cluster === 'production' && n.stack === stack);
+    const marked = await waitFor(async () => {
+      const item = stackItem(await tree());
+      return item?.promotionId === id ? item : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 500, what: 'the waiting push on the stack item' });
+    assert.match(marked.description ?? '', /push waiting \(develop\)/);
+    assert.match(marked.contextValue, /\bpendingPromotion\b/);
+    assert.match(marked.tooltip ?? '', /Waiting for approval: .* pushed by carol/);
+    const before = await appImage();
+    await vscode.commands.executeCommand('slipway.agent.dismissPromotion', marked);
+    const cleared = await waitFor(async () => {
+      const item = stackItem(await tree());
+      return item && item.promotionId === undefined ? item : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 500, what: 'the stack item without the waiting push' });
+    assert.doesNotMatch(cleared.contextValue, /pendingPromotion/);
+    const list = await vscode.commands.executeCommand<PendingOnCluster[]>('slipway.agent.pendingPromotions');
+    assert.ok(!list.some((p) => p.promotion.stack === stack && p.promotion.id === id));
+    assert.equal(await appImage(), before);
   });
 
   it('Dismiss drops a pending promotion and deploys nothing', async () => {

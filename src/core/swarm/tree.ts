@@ -10,6 +10,7 @@ import { describeDifferences, type OtherClusterVersion, type VersionDifferences 
 import { NAMESPACE_LABEL } from '../stack/convert';
 import { stackOverview, type StackView } from '../stack/overview';
 import type { ReleaseRecord } from '../stack/release';
+import type { PendingPromotion } from '../agent/pending';
 
 export type TreeNodeKind = 'cluster' | 'clusterError' | 'nodes' | 'stacks' | 'stack' | 'services' | 'node' | 'service' | 'task' | 'info';
 
@@ -31,6 +32,8 @@ export interface TreeNodeModel {
   readonly stack?: string;
   readonly nodeId?: string;
   readonly taskId?: string;
+  /** On a `stack` item: the oldest push that waits for a person to approve it (Approve / Dismiss act on it). */
+  readonly promotionId?: string;
   readonly children: readonly TreeNodeModel[];
 }
 
@@ -117,24 +120,35 @@ export function stackDescription(view: StackView): string {
   return [view.version, view.release ? `release #${view.release.number}` : 'not deployed by Slipway', view.converged ? 'converged' : 'converging', `${view.running}/${view.desired}`].join(' · ');
 }
 
-function stackItem(cluster: ClusterTarget, view: StackView, snap: ClusterSnapshot, diffs: ReadonlyMap<string, readonly OtherClusterVersion[]> | undefined, hasProduction: boolean): TreeNodeModel {
+function stackItem(
+  cluster: ClusterTarget,
+  view: StackView,
+  snap: ClusterSnapshot,
+  diffs: ReadonlyMap<string, readonly OtherClusterVersion[]> | undefined,
+  hasProduction: boolean,
+  waiting: readonly PendingPromotion[],
+): TreeNodeModel {
   const r = view.release;
+  const next = waiting[0];
+  const context = cluster.role === 'production' ? 'stack production' : hasProduction ? 'stack stackPromotable' : 'stack';
   return {
     id: `${cluster.name}/stack/${view.name}`,
     kind: 'stack',
     label: view.name,
-    description: stackDescription(view),
+    description: next ? `${stackDescription(view)} · push waiting (${next.tag})` : stackDescription(view),
     tooltip: [
       `Stack ${view.name} on ${cluster.name}`,
       `Version: ${view.version}`,
       r ? `Release #${r.number}: ${r.trigger}, ${r.when.replace('T', ' ').slice(0, 16)}${r.converged ? '' : ' (FAILED)'}` : 'No release record (deployed with another tool)',
       `Tasks: ${view.running}/${view.desired} running${view.converged ? '' : ' (converging)'}`,
+      ...waiting.map((p) => `Waiting for approval: ${p.image} pushed by ${p.actor}, ${p.when.replace('T', ' ').slice(0, 16)}`),
     ].join('\n'),
-    contextValue: cluster.role === 'production' ? 'stack production' : hasProduction ? 'stack stackPromotable' : 'stack',
-    icon: view.converged ? 'layers-active' : 'sync~spin',
+    contextValue: next ? `${context} pendingPromotion` : context,
+    icon: next ? 'bell-dot:list.warningForeground' : view.converged ? 'layers-active' : 'sync~spin',
     collapsible: 'collapsed',
     cluster: cluster.name,
     stack: view.name,
+    ...(next ? { promotionId: next.id } : {}),
     children: view.services.map((s) => serviceItem(cluster, s, tasksOf(snap, s.id), diffs?.get(s.name), hasProduction)),
   };
 }
@@ -176,7 +190,12 @@ function roleText(role: ClusterTarget['role']): string {
   return role === 'production' ? 'production' : role;
 }
 
-export function buildClusterTree(states: readonly ClusterState[], differences: VersionDifferences = new Map(), releases: ReadonlyMap<string, readonly ReleaseRecord[]> = new Map()): TreeNodeModel[] {
+export function buildClusterTree(
+  states: readonly ClusterState[],
+  differences: VersionDifferences = new Map(),
+  releases: ReadonlyMap<string, readonly ReleaseRecord[]> = new Map(),
+  pending: ReadonlyMap<string, readonly PendingPromotion[]> = new Map(),
+): TreeNodeModel[] {
   const hasProduction = states.some((s) => s.cluster.role === 'production');
   return states.map((state): TreeNodeModel => {
     const c = state.cluster;
@@ -232,7 +251,7 @@ export function buildClusterTree(states: readonly ClusterState[], differences: V
       icon: 'layers',
       collapsible: 'expanded',
       cluster: c.name,
-      children: views.map((v) => stackItem(c, v, snap, diffs, hasProduction)),
+      children: views.map((v) => stackItem(c, v, snap, diffs, hasProduction, (pending.get(c.name) ?? []).filter((p) => p.stack === v.name))),
     };
     // Services outside any stack (created by hand or with `docker service create`).
     const plain = snap.services.filter((s) => !s.labels[NAMESPACE_LABEL]);

@@ -17,9 +17,12 @@ export interface PromotionTarget {
   readonly id: string;
 }
 
-function isTarget(arg: unknown): arg is PromotionTarget {
-  const a = arg as Partial<PromotionTarget> | undefined;
-  return typeof a?.cluster === 'string' && typeof a.stack === 'string' && typeof a.id === 'string';
+/** `{cluster, stack, id}` from the Pipeline view, or a stack item of the Swarm Clusters tree with a push waiting. */
+function targetOf(arg: unknown): PromotionTarget | undefined {
+  const a = arg as (Partial<PromotionTarget> & { promotionId?: unknown }) | undefined;
+  // A tree item's own `id` is its tree id; its promotion is `promotionId`.
+  const id = typeof a?.promotionId === 'string' ? a.promotionId : typeof a?.id === 'string' ? a.id : undefined;
+  return typeof a?.cluster === 'string' && typeof a.stack === 'string' && id ? { cluster: a.cluster, stack: a.stack, id } : undefined;
 }
 
 export function activatePendingPromotions(context: vscode.ExtensionContext, service: PendingPromotionsService, onChanged: () => void): void {
@@ -35,9 +38,10 @@ export function activatePendingPromotions(context: vscode.ExtensionContext, serv
     return picked.p;
   };
   const resolve = async (arg: unknown, verb: string): Promise<PendingOnCluster> => {
-    if (!isTarget(arg)) return pick(verb);
-    const hit = (await service.list(await dir())).find((p) => p.cluster === arg.cluster && p.promotion.stack === arg.stack && p.promotion.id === arg.id);
-    if (!hit) throw new SlipwayError('notFound', `No pending promotion ${arg.id} of ${arg.stack} on ${arg.cluster} (approved or dismissed meanwhile?)`);
+    const target = targetOf(arg);
+    if (!target) return pick(verb);
+    const hit = (await service.list(await dir())).find((p) => p.cluster === target.cluster && p.promotion.stack === target.stack && p.promotion.id === target.id);
+    if (!hit) throw new SlipwayError('notFound', `No pending promotion ${target.id} of ${target.stack} on ${target.cluster} (approved or dismissed meanwhile?)`);
     return hit;
   };
 

@@ -11,6 +11,7 @@ import { compareVersions } from '../../core/swarm/versions';
 import type { SwarmServices } from './services';
 import { NAMESPACE_LABEL } from '../../core/stack/convert';
 import type { ReleaseRecord } from '../../core/stack/release';
+import type { PendingPromotion } from '../../core/agent/pending';
 
 interface Entry {
   readonly cluster: ClusterTarget;
@@ -27,6 +28,8 @@ export class ClustersModel implements vscode.Disposable {
   /** Release records per cluster, read again when a cluster's stacks change (not on every refresh). */
   private readonly releases = new Map<string, readonly ReleaseRecord[]>();
   private readonly releaseKeys = new Map<string, string>();
+  /** Pushes waiting for approval per cluster, read with the release records, on a manual refresh and after approve. */
+  private readonly pending = new Map<string, readonly PendingPromotion[]>();
 
   constructor(private readonly services: SwarmServices) {}
 
@@ -70,7 +73,24 @@ export class ClustersModel implements vscode.Disposable {
 
   /** Refreshes one cluster (or all) at once and waits for the answer. */
   async refresh(cluster?: string): Promise<void> {
-    await Promise.all(this.entries.filter((e) => cluster === undefined || e.cluster.name === cluster).map((e) => e.watcher?.refresh('manual')));
+    const entries = this.entries.filter((e) => cluster === undefined || e.cluster.name === cluster);
+    await Promise.all([...entries.map((e) => e.watcher?.refresh('manual')), this.reloadPending(cluster)]);
+  }
+
+  /** Reads the pushes waiting for approval again (all clusters, or one) and rebuilds when they changed. */
+  async reloadPending(cluster?: string): Promise<void> {
+    const entries = this.entries.filter((e) => (cluster === undefined || e.cluster.name === cluster) && e.state.kind === 'ok');
+    let changed = false;
+    await Promise.all(
+      entries.map(async (e) => {
+        // A cluster whose pending list cannot be read shows none; its stacks and the rest of the tree stay.
+        const list = await this.services.stacks.pending(e.cluster).catch(() => [] as PendingPromotion[]);
+        const before = this.pending.get(e.cluster.name) ?? [];
+        if (list.map((p) => p.id).join() !== before.map((p) => p.id).join()) changed = true;
+        this.pending.set(e.cluster.name, list);
+      }),
+    );
+    if (changed) this.rebuild();
   }
 
   client(cluster: string): SwarmClient {
@@ -120,12 +140,13 @@ export class ClustersModel implements vscode.Disposable {
       },
       () => undefined, // the tree still shows the stacks; their release numbers appear on the next change
     );
+    void this.reloadPending(entry.cluster.name);
   }
 
   private rebuild(): void {
     const states = this.entries.map((e) => e.state);
     const snapshots = states.flatMap((s) => (s.kind === 'ok' ? [s.snapshot] : []));
-    this.tree = buildClusterTree(states, compareVersions(snapshots), this.releases);
+    this.tree = buildClusterTree(states, compareVersions(snapshots), this.releases, this.pending);
     this.changed.fire();
   }
 

@@ -16,7 +16,13 @@ import { ClustersTreeProvider } from './treeProvider';
 
 export type { SwarmServices };
 
-export function activateSwarm(context: vscode.ExtensionContext, services: SwarmServices): void {
+/** What other parts of the editor may ask of the Swarm view. */
+export interface SwarmView {
+  /** Pending promotions changed (approved, dismissed, listed): show the stacks' markers as they are now. */
+  readonly pendingChanged: () => Promise<void>;
+}
+
+export function activateSwarm(context: vscode.ExtensionContext, services: SwarmServices): SwarmView {
   const model = new ClustersModel(services);
   let started = false;
   let loading: Promise<void> | undefined;
@@ -68,4 +74,5 @@ export function activateSwarm(context: vscode.ExtensionContext, services: SwarmS
 
   registerSwarmCommands(context, model, services, ensureStarted);
   registerStackCommands(context, model, services, ensureStarted);
+  return { pendingChanged: () => (started ? model.reloadPending() : Promise.resolve()) };
 }

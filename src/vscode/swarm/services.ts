@@ -3,6 +3,7 @@ import type { SwarmConnection } from '../../app/ports';
 import type { StackDeployDeps } from '../../app/stack/deploy';
 import type { SlipwayConfig } from '../../core/config/model';
 import type { ReleaseRecord } from '../../core/stack/release';
+import type { PendingPromotion } from '../../core/agent/pending';
 import type { ImageRef } from '../../core/swarm/imageRef';
 import type { ClusterTarget } from '../../core/swarm/model';
 import type { RegistryLookup } from '../../core/swarm/operations';
@@ -27,6 +28,8 @@ export interface StackEditorServices {
   deps(cluster: ClusterTarget, folder: string): StackDeployDeps;
   /** Every release record on a cluster (all stacks), for the tree and the Versions matrix. */
   releases(cluster: ClusterTarget): Promise<ReleaseRecord[]>;
+  /** Pushes that wait on a cluster for a person to approve them (push to deploy in delivery mode). */
+  pending(cluster: ClusterTarget): Promise<PendingPromotion[]>;
   /** Who a release names (the OS user) and the folder's git HEAD. */
   author(folder: string): Promise<{ who: string; commit?: string }>;
 }

@@ -33,6 +33,21 @@ describe('stacks in the clusters tree and the Versions matrix', () => {
     assert.equal(findTreeNode(tree, (n) => n.kind === 'services')!.children[0]!.label, 'plain');
   });
 
+  it('marks a stack with a push waiting for approval, and its item carries the promotion Approve / Dismiss act on', () => {
+    const waiting = { format: 1 as const, id: '111111111111', stack: 'go-auth', cluster: 'prod-like', image: `localhost:5000/go-auth:develop@${D1}`, tag: 'develop', digest: D1, actor: 'ci', when: '2026-12-01T04:00:00.000Z', trigger: 'push localhost:5000/go-auth:develop by ci' };
+    const other = { ...waiting, id: '222222222222', stack: 'other' };
+    const tree = buildClusterTree([{ kind: 'ok', cluster: prodLike, snapshot: prodLikeSnap }], new Map(), new Map(), new Map([['prod-like', [waiting, other]]]));
+    const stack = findTreeNode(tree, (n) => n.kind === 'stack')!;
+    assert.match(stack.description ?? '', / · push waiting \(develop\)$/);
+    assert.match(stack.contextValue, /\bpendingPromotion\b/);
+    assert.equal(stack.promotionId, '111111111111');
+    assert.match(stack.tooltip ?? '', /Waiting for approval: localhost:5000\/go-auth:develop@sha256:1+ pushed by ci/);
+    const plainTree = buildClusterTree([{ kind: 'ok', cluster: prodLike, snapshot: prodLikeSnap }]);
+    const plainStack = findTreeNode(plainTree, (n) => n.kind === 'stack')!;
+    assert.doesNotMatch(plainStack.contextValue, /pendingPromotion/);
+    assert.equal(plainStack.promotionId, undefined);
+  });
+
   it('shows each stack service per cluster with tag and short digest, the tag found from a release for a digest-only image, and marks the one behind', () => {
     const releases = new Map([['production', [release('production', 1, '1.0', `localhost:5000/go-auth:1.0@${D2}`)]]]);
     const m = versionsMatrix([prodLikeSnap, productionSnap], releases);
