@@ -3,6 +3,7 @@
  * CLIs, git, the file system); the composition roots (src/extension.ts, src/cli/composition.ts) wire them in; unit
  * tests pass fakes.
  */
+import type { NodeAvailability } from '../core/swarm/nodes';
 import type { StackClusterPort, StackFilesPort } from '../core/stack/ports';
 import type { RunOwner } from '../core/build/labels';
 import type { BuilderPort, ComposePort, FilesPort, GitVersionPort, ImageBuilderPort, PortAllocatorPort, ReapReport } from '../core/build/ports';
@@ -79,6 +80,7 @@ export interface SwarmClient extends ClusterPort {
   snapshot(): Promise<ClusterSnapshot>;
   scale(service: string, replicas: number): Promise<void>;
   setNodeLabel(nodeId: string, key: string, value: string | undefined): Promise<void>;
+  setNodeAvailability(nodeId: string, availability: NodeAvailability): Promise<void>;
   /** Tags of `repository` the engine holds locally. */
   localTags(repository: string): Promise<string[]>;
   logs(service: string, options?: { follow?: boolean; tail?: number; timestamps?: boolean; details?: boolean; signal?: AbortSignal }): Promise<NodeJS.ReadableStream>;

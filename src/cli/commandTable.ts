@@ -43,7 +43,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'swarm',
-    usage: 'slipway swarm clusters|nodes|services|stacks|tasks SERVICE [--cluster NAME]',
+    usage: 'slipway swarm clusters|nodes|services|stacks|tasks SERVICE [--cluster NAME] | drain|activate NODE --cluster NAME [--yes]',
     summary: 'clusters, nodes, services (versions across clusters) and tasks',
     load: () => import('./commands/swarm'),
   },

@@ -179,11 +179,16 @@ describe('slipway CLI with bad input (new-user walk-through)', function () {
   });
 
   describe('pipeline', () => {
-    it('in a fresh `git init` says there are no commits yet (one line, with a hint), and `runs` says there are none', () => {
+    it('in a fresh `git init` refuses before any stage (preflight), says there are no commits yet (one line, with a hint), and `runs` says there are none', () => {
       const dir = tempDir();
       spawnSync('git', ['init', '-q'], { cwd: dir });
       writeFileSync(join(dir, 'slipway.yml'), 'version: 1\n');
-      const r = slipwayIn(dir, ['pipeline']);
+      const all = slipwayIn(dir, ['pipeline']);
+      assertCleanError(all, 1, 'pipeline with an empty slipway.yml');
+      assert.match(all.stderr, /^slipway: The pipeline cannot start: slipway\.yml lacks what its stages need \(\d+ problems\)/m);
+      assert.doesNotMatch(all.stderr, /ambiguous argument/);
+      // The checkout stage alone needs no configuration, so it gets as far as git and says what is missing there.
+      const r = slipwayIn(dir, ['pipeline', '--to', 'checkout']);
       assertCleanError(r, 1, 'pipeline without commits');
       assert.match(r.stderr, /^slipway: The repository has no commits yet, so there is nothing to build\nhint: Commit your work first/m);
       assert.doesNotMatch(r.stderr, /ambiguous argument/);

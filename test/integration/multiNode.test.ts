@@ -7,7 +7,9 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ClusterWatcher } from '../../src/adapters/docker/clusterWatcher';
 import { SwarmCluster } from '../../src/adapters/docker/swarm';
+import type { ClusterState } from '../../src/core/swarm/model';
 import { readClusterState } from '../../src/adapters/docker/swarmClusters';
 import { buildClusterTree, findTreeNode } from '../../src/core/swarm/tree';
 import { dockerOk, exec, waitFor, type ExecResult, type RigNode } from '../support/rig';
@@ -88,6 +90,35 @@ describe('the three-node rig clusters', function () {
     });
   });
 
+  describe('node availability', () => {
+    it('drain moves the tasks off a worker and activate lets Swarm use it again; production needs --yes', async () => {
+      const [w2, w3] = fx.rig.prodLike.nodes.filter((n) => n.role === 'worker');
+      const name = await fx.createService('prod-like', '1.0', ['--replicas', '2', '--constraint', 'node.labels.env==prod-like']);
+      const runningOn = async () => (await dockerOk(fx.hostOf('prod-like'), ['service', 'ps', name, '--filter', 'desired-state=running', '--format', '{{.Node}} {{.CurrentState}}'])).split('\n');
+      try {
+        const drain = slipway(fx.cliEnv(), 'swarm', 'drain', w3!.name, '--cluster', 'prod-like');
+        assert.equal(drain.status, 0, drain.stderr);
+        assert.match(drain.stdout, new RegExp(`prod-like: ${w3!.name}: active → drain`));
+        assert.equal(await dockerOk(fx.hostOf('prod-like'), ['node', 'inspect', w3!.name, '--format', '{{.Spec.Availability}}']), 'drain');
+        await waitFor(async () => (await runningOn()).every((l) => l.startsWith(`${w2!.name} Running`)) && (await runningOn()).length === 2, { timeoutMs: 60_000, intervalMs: 500, what: `${name} to run only on ${w2!.name}` });
+        const tree = buildClusterTree([await readClusterState(SwarmCluster.connect(fx.clusters[0]!))]);
+        const drained = findTreeNode(tree, (n) => n.kind === 'node' && n.label === w3!.name)!;
+        assert.match(drained.contextValue, /\bnodeDrained\b/);
+        assert.match(drained.description!, /^worker · drain · ready/);
+      } finally {
+        const activate = slipway(fx.cliEnv(), 'swarm', 'activate', w3!.name, '--cluster', 'prod-like');
+        assert.equal(activate.status, 0, activate.stderr);
+      }
+      assert.equal(await dockerOk(fx.hostOf('prod-like'), ['node', 'inspect', w3!.name, '--format', '{{.Spec.Availability}}']), 'active');
+
+      const worker = fx.rig.production.nodes.find((n) => n.role === 'worker')!;
+      const refused = slipway(fx.cliEnv(), 'swarm', 'drain', worker.name, '--cluster', 'production');
+      assert.equal(refused.status, 1);
+      assert.match(refused.stderr, new RegExp(`Refusing to set node ${worker.name} of production cluster "production" to drain without confirmation\nhint: Run again with --yes`));
+      assert.equal(await dockerOk(fx.hostOf('production'), ['node', 'inspect', worker.name, '--format', '{{.Spec.Availability}}']), 'active');
+    });
+  });
+
   describe('faults', () => {
     it('a worker cut off mid-rollout: the deploy fails naming the stuck task and the lost node, and never says converged', async () => {
       const lost = fx.rig.prodLike.nodes.find((n) => n.role === 'worker' && n.name.endsWith('-3'))!;
@@ -132,6 +163,37 @@ describe('the three-node rig clusters', function () {
         return r.status === 0 ? r : undefined;
       }, { timeoutMs: 30_000, intervalMs: 500, what: 'production to answer after SIGCONT' });
       assert.equal((JSON.parse(again.stdout) as unknown[]).length, 3);
+    });
+
+    it('the manager\'s engine killed: its cluster shows unreachable with the reason, the other keeps working, and it recovers through the event stream when the engine returns', async () => {
+      const manager = fx.rig.production.nodes.find((n) => n.role === 'manager')!;
+      const pidFile = manager.host.replace(/^unix:\/\//, '').replace(/\.sock$/, '.pid');
+      // polls are a minute apart: whatever the watchers show within seconds came from the event streams
+      const policy = { debounceMs: 50, maxDelayMs: 300, pollMs: 60_000, disconnectedPollMs: 60_000, rolloutPollMs: 60_000 };
+      const latest: Record<string, ClusterState | undefined> = {};
+      const watchers = fx.clusters.map((c) => new ClusterWatcher(SwarmCluster.connect(c), { policy, onState: (s) => (latest[c.name] = s) }));
+      watchers.forEach((w) => w.start());
+      try {
+        await waitFor(() => latest['prod-like']?.kind === 'ok' && latest['production']?.kind === 'ok', { timeoutMs: 20_000, what: 'both clusters read' });
+        await new Promise((r) => setTimeout(r, 500)); // the event streams connect
+        process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
+        try {
+          const down = await waitFor(() => (latest['production']?.kind === 'error' ? latest['production'] : undefined), { timeoutMs: 15_000, intervalMs: 100, what: 'production to show as unreachable' });
+          assert.equal(down.kind === 'error' && down.error.kind, 'unreachable');
+          assert.match(down.kind === 'error' ? down.error.message : '', /Cluster "production": /);
+          // the other cluster keeps answering
+          await watchers[0]!.refresh();
+          assert.equal(latest['prod-like']?.kind, 'ok');
+        } finally {
+          const up = await exec('bash', [join(ROOT, 'scripts', 'rig', 'up.sh')], { timeoutMs: 180_000 });
+          assert.equal(up.code, 0, up.stderr);
+        }
+        const back = Date.now();
+        await waitFor(() => latest['production']?.kind === 'ok', { timeoutMs: 30_000, intervalMs: 100, what: 'production to recover by itself' });
+        console.log(`      (production shown again ${Date.now() - back} ms after up.sh restarted its manager)`);
+      } finally {
+        watchers.forEach((w) => w.dispose());
+      }
     });
 
     it('the registry stopped during a deploy: the deploy fails naming the registry and the service keeps its version', async () => {

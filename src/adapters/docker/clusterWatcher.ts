@@ -43,6 +43,8 @@ export class ClusterWatcher {
         this.scheduler.setStreamConnected(connected);
         // Events may have been missed while the stream was down.
         if (connected && this.last?.kind === 'error') void this.scheduler.now('reconnect');
+        // The stream ending is news too (the engine died or was cut off): read now, so the view says so at once
+        if (!connected && this.last?.kind === 'ok') void this.scheduler.now('disconnect');
       },
     );
     this.scheduler.start();

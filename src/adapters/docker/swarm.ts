@@ -7,6 +7,7 @@ import type Docker from 'dockerode';
 import { PassThrough, type Readable } from 'node:stream';
 import { SlipwayError } from '../../core/errors';
 import { snapshotFromApi, serviceFromApi, taskFromApi, compareTasks, type RawNode, type RawService, type RawServiceSpec, type RawTask } from '../../core/swarm/engineData';
+import type { NodeAvailability } from '../../core/swarm/nodes';
 import type { ClusterSnapshot, ClusterTarget, SwarmService, SwarmTask } from '../../core/swarm/model';
 import { resolveDockerContext } from './contexts';
 import { dockerClient, engineError, type EngineEndpoint } from './endpoint';
@@ -177,6 +178,14 @@ export class SwarmCluster {
     const spec = structuredClone(raw.Spec ?? {}) as RawServiceSpec;
     spec.Mode = { Replicated: { Replicas: replicas } };
     await this.postUpdate(raw, spec);
+  }
+
+  /** Drain (Swarm moves its tasks elsewhere) or activate a node, keeping the rest of its spec and its version index. */
+  async setNodeAvailability(nodeId: string, availability: NodeAvailability): Promise<void> {
+    const node = this.docker.getNode(nodeId);
+    const raw = (await this.call(() => node.inspect())) as RawNode & { Version?: { Index?: number } };
+    const spec = { ...structuredClone(raw.Spec ?? {}), Availability: availability } as NonNullable<RawNode['Spec']>;
+    await this.call(() => node.update({ _query: { version: raw.Version?.Index ?? 0 }, _body: spec } as unknown as Record<string, unknown>));
   }
 
   /** Adds (or changes) a node label, keeping the node's spec and version index. */

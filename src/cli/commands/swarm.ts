@@ -6,10 +6,12 @@ import { findService, tasksOf, type ClusterState } from '../../core/swarm/model'
 import { compareVersions } from '../../core/swarm/versions';
 import { emit, type CliContext } from '../context';
 import { usageError } from '../parse';
-import { clusterTargets, readAll, releasesOf } from '../swarm/shared';
+import { clusterTargets, connectNamed, readAll, releasesOf } from '../swarm/shared';
+import { setNodeAvailability } from '../../app/nodeAvailability';
 import { stackOverview, stacksTable } from '../../core/stack/overview';
 
 const USAGE = `Usage: slipway swarm clusters | nodes | services | stacks | tasks SERVICE   [--cluster NAME] [--json]
+       slipway swarm drain | activate NODE --cluster NAME [--yes]
 
   clusters           configured clusters, their role, endpoint and whether they answer
   nodes              nodes per cluster (hostname, role, status, availability, labels)
@@ -17,6 +19,8 @@ const USAGE = `Usage: slipway swarm clusters | nodes | services | stacks | tasks
                      "≠ other: version" when another cluster runs a different version
   stacks             stacks per cluster (like docker stack ls): version, newest release, tasks, converged
   tasks SERVICE      the service's tasks (current first, history as \\_), like docker service ps
+  drain NODE         Swarm moves the node's tasks elsewhere and schedules none there (NODE: hostname or ID)
+  activate NODE      the node takes tasks again; on a production cluster both need --yes
 
 Clusters come from slipway.yml \`clusters:\` and the SLIPWAY_CLUSTERS JSON list.
 Exit code 1 when a cluster asked for cannot be read (the others are still printed).
@@ -36,13 +40,14 @@ function failures(states: readonly ClusterState[], ctx: CliContext): number {
 
 export async function run(args: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = usageError(() =>
-    parseArgs({ args, options: { cluster: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true }),
+    parseArgs({ args, options: { cluster: { type: 'string', short: 'c' }, yes: { type: 'boolean', short: 'y' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true }),
   );
   if (values.help) {
     ctx.out(USAGE);
     return 0;
   }
   const [what, ...rest] = positionals;
+  if (what === 'drain' || what === 'activate') return availability(what, rest, values, ctx);
   if (!what || !['clusters', 'nodes', 'services', 'stacks', 'tasks'].includes(what)) {
     throw new SlipwayError('usage', what ? `Unknown swarm subcommand "${what}"` : 'Missing subcommand: clusters, nodes, services, stacks or tasks');
   }
@@ -107,4 +112,19 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     );
   }
   return failed > 0 ? 1 : 0;
+}
+
+/** `slipway swarm drain|activate NODE --cluster NAME [--yes]` */
+async function availability(what: 'drain' | 'activate', rest: string[], values: { cluster?: string | undefined; yes?: boolean | undefined }, ctx: CliContext): Promise<number> {
+  if (rest.length !== 1 || !values.cluster) throw new SlipwayError('usage', `Usage: slipway swarm ${what} NODE --cluster NAME [--yes]`);
+  const client = await connectNamed(ctx, values.cluster);
+  const to = what === 'drain' ? 'drain' : 'active';
+  const change = await setNodeAvailability(client, rest[0]!, to, values.yes ? { cluster: client.cluster.name } : undefined).catch((e: unknown) => {
+    if (SlipwayError.is(e, 'confirmationRequired')) {
+      throw new SlipwayError('confirmationRequired', (e as SlipwayError).message, { hint: `Run again with --yes to ${what} it on ${client.cluster.name}` });
+    }
+    throw e;
+  });
+  emit(ctx, { cluster: client.cluster.name, ...change }, () => `${client.cluster.name}: ${change.unchanged ? `${change.node} is already ${change.to}` : change.summary}`);
+  return 0;
 }

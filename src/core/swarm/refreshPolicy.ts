@@ -3,7 +3,7 @@
  * manual refresh, every second while a rollout moves (Swarm sends no task events), and otherwise only by a slow poll
  * that is the fallback for a lost event stream. Timers are injected so the policy is tested without waiting.
  */
-export type RefreshReason = 'start' | 'event' | 'manual' | 'poll' | 'rollout' | 'reconnect';
+export type RefreshReason = 'start' | 'event' | 'manual' | 'poll' | 'rollout' | 'reconnect' | 'disconnect';
 
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;

@@ -10,6 +10,8 @@ import { prepareDeploy, preparePromote, startDeploy, startRollback, watchRollout
 import type { DeployPlan } from '../../core/swarm/plans';
 import type { RolloutProgress } from '../../core/swarm/rollout';
 import type { TreeNodeModel } from '../../core/swarm/tree';
+import { setNodeAvailability } from '../../app/nodeAvailability';
+import { describeAvailabilityChange } from '../../core/swarm/nodes';
 import { registerCommand } from '../common/commands';
 import { confirmClusterChange } from '../common/confirmChange';
 import { LogReorderBuffer, formatServiceLogLine, parseServiceLogLine, type ServiceLogLine } from '../../core/swarm/serviceLogs';
@@ -354,6 +356,24 @@ export function registerSwarmCommands(context: vscode.ExtensionContext, model: C
     await model.client(cluster).setNodeLabel(nodeId, key, value ?? '');
     await model.refresh(cluster);
   });
+
+  // Drain / Activate: asked like every cluster change (production: its name typed), then the shared use case
+  for (const [command, to, action] of [['slipway.swarm.drainNode', 'drain', 'Drain'], ['slipway.swarm.activateNode', 'active', 'Activate']] as const) {
+    registerCommand(context, command, async (arg: unknown) => {
+      requireTrust(`${action === 'Drain' ? 'Draining' : 'Activating'} a node`);
+      const { cluster, nodeId } = await nodeTarget(arg);
+      const node = model.snapshot(cluster)!.nodes.find((n) => n.id === nodeId)!;
+      await confirmClusterChange({
+        cluster,
+        production: model.clusters.find((c) => c.name === cluster)?.role === 'production',
+        action: `${action} node ${node.hostname}`,
+        summary: describeAvailabilityChange(node, to),
+      });
+      const change = await setNodeAvailability(model.client(cluster), nodeId, to, { cluster });
+      await model.refresh(cluster);
+      return change;
+    });
+  }
 
   registerCommand(context, 'slipway.swarm.removeNodeLabel', async (arg: unknown) => {
     requireTrust('Changing node labels');
