@@ -1,7 +1,7 @@
 /**
  * Stack deploys whose changes Swarm rolls no tasks for, and what the files drop: a change of only deploy.labels
  * converges at once (no rollout to wait for) and is recorded as a release; a network the files no longer name is
- * planned as a removal and removed after the services left it, as `docker stack deploy --prune` does.
+ * (and a config) is planned as a removal and removed after the services left it, as `docker stack deploy --prune` does.
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -14,17 +14,17 @@ import { setUpSwarmFixture, type SwarmFixture } from './swarmFixture';
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
 interface DeployJson {
-  plan: { create: string[]; update: string[]; remove: string[]; services: { name: string; changes: { what: string }[] }[]; networksToRemove?: string[] };
+  plan: { create: string[]; update: string[]; remove: string[]; services: { name: string; changes: { what: string }[] }[]; removeObjects: { networks: string[]; secrets: string[]; configs: string[] } };
   outcome?: string;
   release?: number;
 }
 
-function stackFile(team: string, networks: readonly string[]): string {
+function stackFile(team: string, networks: readonly string[], config = false): string {
   return `version: "3.8"
 services:
   app:
     image: \${SLIPWAY_IMAGE}
-    networks: [${networks.join(', ')}]
+    networks: [${networks.join(', ')}]${config ? '\n    configs: [{ source: appconf, target: /etc/app.conf }]' : ''}
     deploy:
       replicas: 1
       endpoint_mode: dnsrr
@@ -32,7 +32,7 @@ services:
       labels: { team: ${team} }
 networks:
 ${networks.map((n) => `  ${n}: { driver: overlay }`).join('\n')}
-`;
+${config ? 'configs:\n  appconf: { file: ./app.conf }\n' : ''}`;
 }
 
 describe('stack deploys without a rollout, and what the files drop (on the rig)', function () {
@@ -71,6 +71,7 @@ deploy:
   registry: ${fx.rig.registry}
 `,
     );
+    writeFileSync(join(ws, 'app.conf'), 'greeting = hello\n');
     writeStack(stackFile('auth', ['back']));
     const first = deploy();
     assert.equal(first.out.outcome, 'converged');
@@ -99,5 +100,25 @@ deploy:
     assert.ok(ms < 20_000, `a labels-only deploy took ${ms} ms`);
     assert.equal(await dockerOk(host(), ['service', 'inspect', `${stack}_app`, '--format', '{{index .Spec.Labels "team"}}']), 'billing');
     assert.equal(await dockerOk(host(), ['service', 'ps', '-q', `${stack}_app`]), tasksBefore, 'no task was replaced');
+  });
+
+  it('removes a network and a config the files dropped once the service left them, planned as removals', async () => {
+    writeStack(stackFile('billing', ['back', 'front'], true));
+    assert.equal(deploy().out.outcome, 'converged');
+    const networks = () => dockerOk(host(), ['network', 'ls', '--filter', `label=com.docker.stack.namespace=${stack}`, '--format', '{{.Name}}']).then((t) => t.split('\n').filter((l) => l).sort());
+    assert.deepEqual(await networks(), [`${stack}_back`, `${stack}_front`]);
+    writeStack(stackFile('billing', ['back']));
+    const plan = cli('deploy', '1.0', '--cluster', 'prod-like', '--plan');
+    assert.equal(plan.status, 0, plan.stderr);
+    assert.match(plan.stdout, new RegExp(`- network ${stack}_front  remove \\(no longer in the files\\)`));
+    assert.match(plan.stdout, new RegExp(`- config ${stack}_appconf  remove \\(no longer in the files\\)`));
+    assert.deepEqual(await networks(), [`${stack}_back`, `${stack}_front`], '--plan changed nothing');
+    const { out } = deploy();
+    assert.deepEqual(out.plan.removeObjects, { networks: [`${stack}_front`], secrets: [], configs: [`${stack}_appconf`] });
+    assert.equal(out.outcome, 'converged');
+    assert.deepEqual(await networks(), [`${stack}_back`]);
+    assert.equal((await dockerCli(host(), ['config', 'inspect', `${stack}_appconf`])).code !== 0, true, 'the config is gone');
+    const again = JSON.parse(cli('deploy', '1.0', '--cluster', 'prod-like', '--plan', '--json').stdout) as DeployJson;
+    assert.deepEqual(again.plan.removeObjects, { networks: [], secrets: [], configs: [] });
   });
 });

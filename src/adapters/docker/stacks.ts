@@ -4,12 +4,13 @@
  * release records Slipway keeps as Swarm config objects. Every call goes through the cluster's counted `call`.
  */
 import { SlipwayError } from '../../core/errors';
-import type { RawService } from '../../core/swarm/engineData';
+import { compareTasks, serviceFromApi, taskFromApi, type RawNode, type RawService, type RawTask } from '../../core/swarm/engineData';
 import { NAMESPACE_LABEL } from '../../core/stack/convert';
 import type { EngineNetworkSpec, EngineServiceSpec } from '../../core/stack/engineSpec';
 import type { RunningStack } from '../../core/stack/plan';
 import { decodeRelease, encodeRelease, releaseObjectName, RELEASE_NUMBER_LABEL, RELEASE_STACK_LABEL, type ReleaseRecord } from '../../core/stack/release';
 import type { StackClusterPort, StackSummary } from '../../core/stack/ports';
+import type { StackObjectKind } from '../../core/stack/steps';
 import type { ClusterTarget, SwarmService, SwarmTask } from '../../core/swarm/model';
 import type { SwarmCluster } from './swarm';
 
@@ -23,6 +24,9 @@ interface RawNamed {
 }
 
 
+/** How long a deploy's follower trusts the node list (nodes going down is rare; tasks and services are read every poll). */
+const NODES_TTL_MS = 5_000;
+
 export class SwarmStacks implements StackClusterPort {
   constructor(readonly client: SwarmCluster) {}
 
@@ -32,6 +36,39 @@ export class SwarmStacks implements StackClusterPort {
 
   serviceState(name: string): Promise<{ service: SwarmService; tasks: SwarmTask[] }> {
     return this.client.serviceState(name);
+  }
+
+  /**
+   * The stack's services and tasks in two calls (both filtered by the namespace label) for following a deploy. The
+   * node list (which nodes are up, their hostnames) is read again only when older than NODES_TTL_MS.
+   */
+  async stackState(stack: string): Promise<ReadonlyMap<string, { service: SwarmService; tasks: SwarmTask[] }>> {
+    const filter = { label: [`${NAMESPACE_LABEL}=${stack}`] };
+    const [rawServices, rawTasks, rawNodes] = await Promise.all([
+      this.client.call(() => this.docker.listServices({ filters: filter }) as Promise<RawService[]>),
+      this.client.call(() => this.docker.listTasks({ filters: filter }) as Promise<RawTask[]>),
+      this.recentNodes(),
+    ]);
+    const hostnames = new Map(rawNodes.map((n) => [n.ID ?? '', n.Description?.Hostname ?? ''] as const));
+    const up = new Set(rawNodes.filter((n) => n.Status?.State !== 'down').map((n) => n.ID ?? ''));
+    const states = new Map<string, { service: SwarmService; tasks: SwarmTask[] }>();
+    for (const raw of rawServices) {
+      const service = serviceFromApi(raw, rawTasks, up);
+      const tasks = rawTasks.filter((t) => t.ServiceID === raw.ID).map((t) => taskFromApi(t, service.name, hostnames.get(t.NodeID ?? '') ?? '')).sort(compareTasks);
+      states.set(service.name, { service, tasks });
+    }
+    return states;
+  }
+
+  private nodes?: { readonly at: number; readonly raw: Promise<RawNode[]> };
+
+  private recentNodes(): Promise<RawNode[]> {
+    if (!this.nodes || Date.now() - this.nodes.at > NODES_TTL_MS) {
+      const raw = this.client.call(() => this.docker.listNodes() as Promise<RawNode[]>);
+      this.nodes = { at: Date.now(), raw };
+      raw.catch(() => (this.nodes = undefined));
+    }
+    return this.nodes.raw;
   }
 
   private get docker() {
@@ -60,6 +97,11 @@ export class SwarmStacks implements StackClusterPort {
       networks: new Map(networks.map((n) => [n.Id ?? n.ID ?? '', n.Name ?? ''] as const)),
       secrets: secrets.map((s) => s.Spec?.Name ?? ''),
       configs: configs.map((c) => c.Spec?.Name ?? ''),
+      owned: {
+        networks: networks.filter((n) => n.Labels?.[NAMESPACE_LABEL] === stack).map((n) => n.Name ?? ''),
+        secrets: secrets.filter((x) => x.Spec?.Labels?.[NAMESPACE_LABEL] === stack).map((x) => x.Spec?.Name ?? ''),
+        configs: configs.filter((x) => x.Spec?.Labels?.[NAMESPACE_LABEL] === stack).map((x) => x.Spec?.Name ?? ''),
+      },
     };
   }
 
@@ -139,6 +181,25 @@ export class SwarmStacks implements StackClusterPort {
     await this.client.call(() => this.docker.getService(name).remove());
   }
 
+  async removeObject(kind: StackObjectKind, name: string): Promise<void> {
+    if (kind === 'network') await this.removeBusyNetwork(name);
+    else if (kind === 'secret') await this.client.call(() => this.docker.getSecret(name).remove());
+    else await this.client.call(() => this.docker.getConfig(name).remove());
+  }
+
+  /** A network stays busy until the tasks' containers are gone: retry for a while, as `docker stack rm` users do. */
+  private async removeBusyNetwork(idOrName: string): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.client.call(() => this.docker.getNetwork(idOrName).remove());
+        return;
+      } catch (e) {
+        if (attempt >= 40) throw e;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
   /** Removes the stack like `docker stack rm`: its services, then its networks, secrets and configs. */
   async remove(stack: string): Promise<string[]> {
     const filter = { label: [`${NAMESPACE_LABEL}=${stack}`] };
@@ -154,16 +215,7 @@ export class SwarmStacks implements StackClusterPort {
       this.client.call(() => this.docker.listConfigs({ filters: filter }) as Promise<RawNamed[]>),
     ]);
     for (const n of networks) {
-      // A network stays busy until the tasks' containers are gone: retry for a while, as `docker stack rm` users do.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await this.client.call(() => this.docker.getNetwork((n.Id ?? n.ID)!).remove());
-          break;
-        } catch (e) {
-          if (attempt >= 40) throw e;
-          await new Promise((r) => setTimeout(r, 500));
-        }
-      }
+      await this.removeBusyNetwork((n.Id ?? n.ID)!);
       removed.push(`network ${n.Name}`);
     }
     for (const s of secrets) {

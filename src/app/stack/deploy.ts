@@ -8,7 +8,7 @@ import { SlipwayError, cancelledError } from '../../core/errors';
 import { convertStack, type DesiredStack } from '../../core/stack/convert';
 import { loadStack } from '../../core/stack/load';
 import { planChangesNothing, planStack, type StackPlan } from '../../core/stack/plan';
-import { needsRollout, stackSteps, describeStep } from '../../core/stack/steps';
+import { needsRollout, stackSteps, describeStep, type StackStep } from '../../core/stack/steps';
 import { serviceConvergence, type ServiceConvergence } from '../../core/stack/convergence';
 import { nextReleaseNumber, releasesToPrune, type ReleaseRecord } from '../../core/stack/release';
 import { formatImageRef, parseImageRef, shortDigest, tryParseImageRef, versionOf } from '../../core/swarm/imageRef';
@@ -143,15 +143,26 @@ interface Followed {
   readonly rolling: boolean;
 }
 
-/** Polls every changed service until each converged or one failed (then the others are not waited for). */
-async function followConvergence(cluster: StackClusterPort, followed: readonly Followed[], options: StackApplyOptions): Promise<ServiceConvergence[]> {
+/**
+ * Polls every changed service until each converged or one failed (then the others are not waited for). Each poll
+ * reads the whole stack at once (its services and tasks: two API calls), however many services changed.
+ */
+async function followConvergence(cluster: StackClusterPort, stack: string, followed: readonly Followed[], options: StackApplyOptions): Promise<ServiceConvergence[]> {
   const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
   const last = new Map<string, ServiceConvergence>();
   const done = new Set<string>();
   for (;;) {
+    const states = followed.length > done.size ? await cluster.stackState(stack) : new Map();
     for (const f of followed) {
       if (done.has(f.name)) continue;
-      const { service, tasks } = await cluster.serviceState(f.name);
+      const state = states.get(f.name);
+      if (!state) {
+        const gone: ServiceConvergence = { service: f.name, outcome: 'failed', message: `${f.name} is no longer on cluster "${cluster.cluster.name}" (removed while the deploy followed it)`, running: 0, desired: 0 };
+        last.set(f.name, gone);
+        options.onEvent?.({ kind: 'serviceDone', service: f.name, outcome: 'failed', message: gone.message });
+        return followed.map((x) => last.get(x.name) ?? { service: x.name, outcome: 'inProgress', message: 'not checked', running: 0, desired: 0 });
+      }
+      const { service, tasks } = state;
       const c = serviceConvergence({ service, tasks, targetImage: f.image, since: f.since, rolling: f.rolling, created: f.created, elapsedMs: Date.now() - f.sentAt });
       if (last.get(f.name)?.message !== c.message && c.outcome === 'inProgress') options.onEvent?.({ kind: 'progress', service: f.name, message: c.message });
       last.set(f.name, c);
@@ -182,9 +193,14 @@ export async function applyStackDeploy(deps: Pick<StackDeployDeps, 'cluster' | '
     return { outcome: 'unchanged', plan, version: prepared.version, services: [], remedies: [], message: `Stack ${plan.stack} on ${plan.cluster.name} already runs ${runs} as the files say; nothing to do` };
   }
   const followed: Followed[] = [];
+  const afterConvergence: Extract<StackStep, { kind: 'removeObject' }>[] = [];
   const byName = new Map(plan.services.map((s) => [s.name, s] as const));
   for (const step of stackSteps(plan, desired)) {
     if (options.signal?.aborted) throw cancelledError(`The deploy of ${plan.stack}`);
+    if (step.kind === 'removeObject') {
+      afterConvergence.push(step);
+      continue;
+    }
     options.onEvent?.({ kind: 'step', text: describeStep(step) });
     switch (step.kind) {
       case 'createNetwork':
@@ -211,8 +227,16 @@ export async function applyStackDeploy(deps: Pick<StackDeployDeps, 'cluster' | '
         break;
     }
   }
-  const services = await followConvergence(deps.cluster, followed, options);
+  const services = await followConvergence(deps.cluster, plan.stack, followed, options);
   const failed = services.find((s) => s.outcome === 'failed');
+  // Like `docker stack deploy --prune`, but only once nothing uses them: a failed deploy may roll back onto them.
+  if (!failed) {
+    for (const r of afterConvergence) {
+      if (options.signal?.aborted) throw cancelledError(`The deploy of ${plan.stack}`);
+      options.onEvent?.({ kind: 'step', text: describeStep(r) });
+      await deps.cluster.removeObject(r.object, r.name);
+    }
+  }
   const release = await recordRelease(deps.cluster, prepared, options, failed ? { converged: false, message: failed.message } : { converged: true, message: 'converged' });
   const message = failed ? failed.message : `Stack ${plan.stack} on ${plan.cluster.name} converged: ${prepared.version}, release #${release}`;
   const remedies: Remedy[] = failed ? [{ action: 'rollback', cluster: plan.cluster.name }, { action: 'releases', cluster: plan.cluster.name }] : [];

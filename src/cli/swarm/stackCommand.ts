@@ -19,6 +19,7 @@ export function planJson(plan: StackPlan): Record<string, unknown> {
     networks: plan.networksToCreate,
     secrets: plan.secretsToCreate,
     configs: plan.configsToCreate,
+    removeObjects: { networks: plan.networksToRemove, secrets: plan.secretsToRemove, configs: plan.configsToRemove },
     services: plan.services,
   };
 }

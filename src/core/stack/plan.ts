@@ -22,6 +22,8 @@ export interface RunningStack {
   readonly networks: ReadonlyMap<string, string>;
   readonly secrets: readonly string[];
   readonly configs: readonly string[];
+  /** Names of the networks, secrets and configs the stack owns (they carry its namespace label). */
+  readonly owned: { readonly networks: readonly string[]; readonly secrets: readonly string[]; readonly configs: readonly string[] };
 }
 
 export type ServiceAction = 'create' | 'update' | 'remove' | 'unchanged';
@@ -42,6 +44,10 @@ export interface StackPlan {
   readonly networksToCreate: readonly string[];
   readonly secretsToCreate: readonly string[];
   readonly configsToCreate: readonly string[];
+  /** The stack's own networks, secrets and configs the files no longer name: removed once the deploy converged. */
+  readonly networksToRemove: readonly string[];
+  readonly secretsToRemove: readonly string[];
+  readonly configsToRemove: readonly string[];
   readonly counts: { readonly create: number; readonly update: number; readonly remove: number };
   /** Every service is forced to restart (`--force`), even unchanged ones. */
   readonly forced: boolean;
@@ -81,6 +87,9 @@ export function planStack(cluster: ClusterTarget, desired: DesiredStack, running
     networksToCreate: desired.networks.map((n) => n.spec.Name).filter((n) => !networkNames.has(n)),
     secretsToCreate: desired.secrets.map((s) => s.name).filter((n) => !running.secrets.includes(n)),
     configsToCreate: desired.configs.map((c) => c.name).filter((n) => !running.configs.includes(n)),
+    networksToRemove: running.owned.networks.filter((n) => !desired.networks.some((d) => d.spec.Name === n)),
+    secretsToRemove: running.owned.secrets.filter((n) => !desired.secrets.some((d) => d.name === n)),
+    configsToRemove: running.owned.configs.filter((n) => !desired.configs.some((d) => d.name === n)),
     counts: { create: count('create'), update: count('update'), remove: count('remove') },
     forced: options.force === true,
     requiresConfirmation: cluster.role === 'production',
@@ -93,7 +102,7 @@ export function imageOf(spec: Record<string, unknown> | EngineServiceSpec): stri
 }
 
 export function planChangesNothing(plan: StackPlan): boolean {
-  return plan.counts.create + plan.counts.update + plan.counts.remove === 0 && plan.networksToCreate.length === 0;
+  return plan.counts.create + plan.counts.update + plan.counts.remove === 0 && plan.networksToCreate.length + plan.networksToRemove.length + plan.secretsToRemove.length + plan.configsToRemove.length === 0;
 }
 
 /** The last line of `--plan`: "Plan: 1 to create, 2 to update, 0 to remove." */
@@ -115,6 +124,9 @@ export function planLines(plan: StackPlan): string[] {
       for (const c of s.changes) lines.push(`      ${c.what}: ${c.from || '(none)'} → ${c.to || '(none)'}`);
     } else lines.push(`  = ${s.name}  unchanged`);
   }
+  for (const n of plan.networksToRemove) lines.push(`  - network ${n}  remove (no longer in the files)`);
+  for (const n of plan.secretsToRemove) lines.push(`  - secret ${n}  remove (no longer in the files)`);
+  for (const n of plan.configsToRemove) lines.push(`  - config ${n}  remove (no longer in the files)`);
   lines.push(planSummaryLine(plan));
   return lines;
 }

@@ -4,6 +4,7 @@ import type { EngineNetworkSpec, EngineServiceSpec } from './engineSpec';
 import type { StackFileText } from './load';
 import type { RunningStack } from './plan';
 import type { ReleaseRecord } from './release';
+import type { StackObjectKind } from './steps';
 
 export interface StackSummary {
   readonly name: string;
@@ -21,8 +22,12 @@ export interface StackClusterPort {
   /** Returns the service's UpdatedAt before the change (rollouts that started earlier are someone else's). */
   updateService(spec: EngineServiceSpec, force: boolean): Promise<string>;
   removeService(name: string): Promise<void>;
+  /** Removes a network, secret or config by name (a network still busy with stopping tasks is retried a while). */
+  removeObject(kind: StackObjectKind, name: string): Promise<void>;
   remove(stack: string): Promise<string[]>;
   serviceState(name: string): Promise<{ service: SwarmService; tasks: SwarmTask[] }>;
+  /** Every service of the stack with its tasks, by service name: one service list and one task list per call. */
+  stackState(stack: string): Promise<ReadonlyMap<string, { service: SwarmService; tasks: SwarmTask[] }>>;
   /** How the engine Slipway talks to reaches a node's host-mode ports: 127.0.0.1 for itself, else the node's address. */
   nodeAddress(nodeId: string): Promise<string>;
   releases(stack: string): Promise<ReleaseRecord[]>;

@@ -13,7 +13,11 @@ export type StackStep =
   | { readonly kind: 'createConfig'; readonly object: DesiredFileObject }
   | { readonly kind: 'createService'; readonly spec: EngineServiceSpec }
   | { readonly kind: 'updateService'; readonly spec: EngineServiceSpec; readonly force: boolean }
-  | { readonly kind: 'removeService'; readonly name: string };
+  | { readonly kind: 'removeService'; readonly name: string }
+  /** Runs only after the deploy converged: until then old tasks may still use it, and a rollback would again. */
+  | { readonly kind: 'removeObject'; readonly object: StackObjectKind; readonly name: string };
+
+export type StackObjectKind = 'network' | 'secret' | 'config';
 
 export function stackSteps(plan: StackPlan, desired: DesiredStack): StackStep[] {
   const steps: StackStep[] = [];
@@ -27,6 +31,9 @@ export function stackSteps(plan: StackPlan, desired: DesiredStack): StackStep[] 
     else if (p?.action === 'update') steps.push({ kind: 'updateService', spec: d.spec, force: plan.forced });
   }
   for (const s of plan.services) if (s.action === 'remove') steps.push({ kind: 'removeService', name: s.name });
+  for (const name of plan.networksToRemove) steps.push({ kind: 'removeObject', object: 'network', name });
+  for (const name of plan.secretsToRemove) steps.push({ kind: 'removeObject', object: 'secret', name });
+  for (const name of plan.configsToRemove) steps.push({ kind: 'removeObject', object: 'config', name });
   return steps;
 }
 
@@ -57,5 +64,7 @@ export function describeStep(step: StackStep): string {
       return `update service ${step.spec.Name}${step.force ? ' (forced)' : ''}`;
     case 'removeService':
       return `remove service ${step.name}`;
+    case 'removeObject':
+      return `remove ${step.object} ${step.name} (no longer in the files)`;
   }
 }

@@ -8,7 +8,7 @@ import { applyStackDeploy, prepareStackDeploy, type PreparedStackDeploy, type St
 import { prepareStackPromote, prepareStackRollback, previousRelease } from '../../app/stack/releases';
 import { stackSourceFor, type StackSource } from '../../app/stack/source';
 import { SlipwayError } from '../../core/errors';
-import { planLines, planSummaryLine } from '../../core/stack/plan';
+import { planChangesNothing, planLines, planSummaryLine } from '../../core/stack/plan';
 import { describeRelease, type ReleaseRecord } from '../../core/stack/release';
 import { versionsMatrix, type VersionsMatrix } from '../../core/stack/versionsMatrix';
 import { parseImageRef, shortDigest } from '../../core/swarm/imageRef';
@@ -94,8 +94,7 @@ export function registerStackCommands(context: vscode.ExtensionContext, model: C
   /** Shows the plan, asks (production: the cluster's name typed), applies. Nothing to do: says so, asks nothing. */
   async function planAskApply(action: string, cluster: ClusterTarget, folder: string, deps: StackDeployDeps, prepared: PreparedStackDeploy): Promise<StackCommandResult | undefined> {
     const lines = await showPlan(`${action} stack ${prepared.plan.stack} on ${cluster.name}: ${prepared.version}`, prepared);
-    const { counts } = prepared.plan;
-    if (counts.create + counts.update + counts.remove === 0 && prepared.plan.networksToCreate.length === 0) {
+    if (planChangesNothing(prepared.plan)) {
       const message = `Stack ${prepared.plan.stack} on ${cluster.name} already runs ${prepared.version} as the files say; nothing to do`;
       void vscode.window.showInformationMessage(message);
       return { cluster: cluster.name, stack: prepared.plan.stack, outcome: 'unchanged', message, plan: lines };

@@ -3,8 +3,8 @@ import { SlipwayError } from '../../../src/core/errors';
 import { specChanges } from '../../../src/core/stack/compare';
 import { convertStack } from '../../../src/core/stack/convert';
 import { loadStack } from '../../../src/core/stack/load';
-import { planLines, planStack, type RunningStack } from '../../../src/core/stack/plan';
-import { needsRollout } from '../../../src/core/stack/steps';
+import { planChangesNothing, planLines, planStack, type RunningStack } from '../../../src/core/stack/plan';
+import { describeStep, needsRollout, stackSteps } from '../../../src/core/stack/steps';
 import { describeRelease, nextReleaseNumber, releasesToPrune, type ReleaseRecord } from '../../../src/core/stack/release';
 import type { ClusterTarget } from '../../../src/core/swarm/model';
 
@@ -49,6 +49,7 @@ function running(specs: Record<string, unknown>[]): RunningStack {
     networks: new Map([['id-back', 'go-auth_back'], ['id-default', 'go-auth_default']]),
     secrets: [],
     configs: [],
+    owned: { networks: ['go-auth_back', 'go-auth_default'], secrets: [], configs: [] },
   };
 }
 
@@ -101,6 +102,22 @@ describe('stack plans', () => {
     const a = { TaskTemplate: { ContainerSpec: { Image: 'x', Env: ['B=2', 'A=1'], Healthcheck: { Test: ['CMD', 'true'] } } } };
     const b = { TaskTemplate: { ContainerSpec: { Image: 'x', Env: ['A=1', 'B=2'] } } };
     assert.deepEqual(specChanges(a, b, { networks: new Map() }).map((c) => c.what), ['healthcheck']);
+  });
+
+  it('removes the stack\'s own networks, secrets and configs the files dropped, after everything else, and never others', () => {
+    const d = desired();
+    const stored = d.services.map((s) => asStored(s.spec as unknown as Record<string, unknown>));
+    const next = desired(STACK.replace('    networks: [back]\n', '').replace('networks:\n  back: {}\n', ''));
+    const base = running(stored);
+    const r: RunningStack = { ...base, secrets: ['go-auth_token', 'shared'], configs: ['go-auth_conf'], owned: { networks: ['go-auth_back', 'go-auth_default'], secrets: ['go-auth_token'], configs: ['go-auth_conf'] } };
+    const plan = planStack(cluster, next, r);
+    assert.deepEqual([plan.networksToRemove, plan.secretsToRemove, plan.configsToRemove], [['go-auth_back'], ['go-auth_token'], ['go-auth_conf']]);
+    const lines = planLines(plan);
+    assert.ok(lines.includes('  - network go-auth_back  remove (no longer in the files)'), lines.join('\n'));
+    const steps = stackSteps(plan, next).map(describeStep);
+    assert.deepEqual(steps.slice(-3), ['remove network go-auth_back (no longer in the files)', 'remove secret go-auth_token (no longer in the files)', 'remove config go-auth_conf (no longer in the files)']);
+    assert.equal(planChangesNothing(planStack(cluster, d, { ...base, owned: { networks: ['go-auth_back', 'go-auth_default'], secrets: [], configs: [] } })), true);
+    assert.equal(planChangesNothing({ ...planStack(cluster, d, base), networksToRemove: ['go-auth_old'] }), false);
   });
 
   it('follows a change of only service labels, replicas or update/rollback config as converging at once (no rollout)', () => {

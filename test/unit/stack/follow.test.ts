@@ -1,0 +1,84 @@
+import * as assert from 'node:assert/strict';
+import { applyStackDeploy, type PreparedStackDeploy } from '../../../src/app/stack/deploy';
+import { convertStack } from '../../../src/core/stack/convert';
+import { loadStack } from '../../../src/core/stack/load';
+import { planStack } from '../../../src/core/stack/plan';
+import type { StackClusterPort } from '../../../src/core/stack/ports';
+import type { ReleaseRecord } from '../../../src/core/stack/release';
+import { serviceFromApi, taskFromApi, type RawTask } from '../../../src/core/swarm/engineData';
+import type { ClusterTarget, SwarmService, SwarmTask } from '../../../src/core/swarm/model';
+
+const cluster: ClusterTarget = { name: 'prod-like', role: 'prod-like', host: 'unix:///x.sock' };
+const D1 = `sha256:${'1'.repeat(64)}`;
+const D2 = `sha256:${'2'.repeat(64)}`;
+const stackText = (digest: string) => `version: "3.8"
+services:
+  app: { image: "localhost:5000/demo:1.0@${digest}", deploy: { replicas: 1 } }
+  worker: { image: "localhost:5000/demo:1.0@${digest}", deploy: { replicas: 1 } }
+  cache: { image: "slipway-rig/redis:7" }
+`;
+const desired = (digest: string) => convertStack('demo', loadStack([{ path: 'stack.yml', dir: '/ws', text: stackText(digest) }], {}));
+
+/** A cluster whose services run `image` once `readyAfter` polls of the stack went by; counts how it is read. */
+function fakeCluster(readyAfter: number) {
+  const calls = { stackState: 0, serviceState: 0 };
+  const now = desired(D1);
+  const target = desired(D2);
+  const state = (name: string, image: string, ready: boolean): { service: SwarmService; tasks: SwarmTask[] } => {
+    const raw: RawTask = { ID: `t-${name}`, ServiceID: name, NodeID: 'n1', DesiredState: 'running', UpdatedAt: '2026-12-01T04:00:01Z', Spec: { ContainerSpec: { Image: image } }, Status: { State: 'running' } };
+    return { service: serviceFromApi({ ID: name, UpdatedAt: '2026-12-01T04:00:01Z', Spec: { Name: name, Mode: { Replicated: { Replicas: 1 } }, TaskTemplate: { ContainerSpec: { Image: image } } }, UpdateStatus: { State: ready ? 'completed' : 'updating', StartedAt: '2026-12-01T04:00:01Z', ...(ready ? { CompletedAt: '2026-12-01T04:00:09Z' } : {}) } }, [raw], new Set(['n1'])), tasks: [taskFromApi(raw, name, 'node-1')] };
+  };
+  const port: StackClusterPort = {
+    cluster,
+    running: async () => ({ services: now.services.map((s) => ({ id: s.spec.Name, name: s.spec.Name, spec: s.spec as unknown as Record<string, unknown> })), networks: new Map([['id-default', 'demo_default']]), secrets: [], configs: [], owned: { networks: ['demo_default'], secrets: [], configs: [] } }),
+    list: async () => [],
+    createNetwork: async () => undefined,
+    createSecret: async () => undefined,
+    createConfig: async () => undefined,
+    createService: async () => '',
+    updateService: async () => '2026-12-01T04:00:00Z',
+    removeService: async () => undefined,
+    removeObject: async () => undefined,
+    remove: async () => [],
+    serviceState: async () => {
+      calls.serviceState++;
+      throw new Error('followed one service at a time');
+    },
+    stackState: async (stack) => {
+      assert.equal(stack, 'demo');
+      calls.stackState++;
+      const ready = calls.stackState > readyAfter;
+      return new Map(target.services.map((s) => [s.spec.Name, state(s.spec.Name, ready || s.key === 'cache' ? s.spec.TaskTemplate.ContainerSpec.Image : `localhost:5000/demo:1.0@${D1}`, ready)] as const));
+    },
+    nodeAddress: async () => '127.0.0.1',
+    releases: async () => [] as ReleaseRecord[],
+    writeRelease: async () => true,
+    removeRelease: async () => undefined,
+  };
+  return { port, calls, target };
+}
+
+describe('following a stack deploy', () => {
+  it('reads the whole stack once per poll, however many services changed, until each converged', async () => {
+    const { port, calls, target } = fakeCluster(3);
+    const plan = planStack(cluster, target, await port.running('demo'));
+    assert.deepEqual(plan.services.filter((s) => s.action === 'update').map((s) => s.name), ['demo_app', 'demo_worker']);
+    const prepared: PreparedStackDeploy = { plan, desired: target, version: '1.0', source: { stack: 'demo', files: ['stack.yml'] }, warnings: [] };
+    const files = { read: async () => [], content: async () => new Uint8Array() };
+    const result = await applyStackDeploy({ cluster: port, files }, prepared, { trigger: 'cli', who: 'ann', pollMs: 1 });
+    assert.equal(result.outcome, 'converged', result.message);
+    assert.deepEqual(result.services.map((s) => [s.service, s.outcome]), [['demo_app', 'converged'], ['demo_worker', 'converged']]);
+    assert.equal(calls.stackState, 4, 'three polls in progress, the fourth converged both');
+    assert.equal(calls.serviceState, 0);
+  });
+
+  it('fails, naming the service, when a followed service disappears from the stack', async () => {
+    const { port, target } = fakeCluster(100);
+    const gone: StackClusterPort = { ...port, stackState: async () => new Map() };
+    const plan = planStack(cluster, target, await port.running('demo'));
+    const prepared: PreparedStackDeploy = { plan, desired: target, version: '1.0', source: { stack: 'demo', files: ['stack.yml'] }, warnings: [] };
+    const result = await applyStackDeploy({ cluster: gone, files: { read: async () => [], content: async () => new Uint8Array() } }, prepared, { trigger: 'cli', who: 'ann', pollMs: 1 });
+    assert.equal(result.outcome, 'failed');
+    assert.match(result.message, /demo_app is no longer on cluster "prod-like"/);
+  });
+});
