@@ -64,17 +64,21 @@ const esmBanner = [
 // adapter, nothing else (every other command and adapter group stays outside: flow never loads them). Measured here,
 // a flow command starts in 28 ms of CPU from it against 37 ms through the ES module chunks (the ESM loader's
 // resolve/link/evaluate of each chunk), and a feature start + finish is two of them.
-const flowOnly = {
-  name: 'flow-only',
+// `slipway build` likewise runs from dist/cli/build.cjs (main, the build command, the adapters' wiring): its start
+// loaded ~16 ES module chunks, 40-50 ms here; one CommonJS file loads the same code with no per-chunk resolve/link.
+const oneCommand = (command, adapters) => ({
+  name: `${command}-only`,
   setup(build) {
     build.onResolve({ filter: /^\.\.?\// }, (args) => {
       const from = args.importer.replace(/\\/g, '/');
-      if (from.endsWith('/src/cli/commandTable.ts') && args.path !== './commands/flow') return { path: args.path, external: true };
-      if (from.endsWith('/src/cli/composition.ts') && !args.path.startsWith('../adapters/git/')) return { path: args.path, external: true };
+      if (from.endsWith('/src/cli/commandTable.ts') && args.path !== `./commands/${command}`) return { path: args.path, external: true };
+      if (from.endsWith('/src/cli/composition.ts') && !adapters(args.path)) return { path: args.path, external: true };
       return undefined;
     });
   },
-};
+});
+const flowOnly = oneCommand('flow', (path) => path.startsWith('../adapters/git/'));
+const buildOnly = oneCommand('build', (path) => path === '../adapters/wiring');
 const builds = [
   // Minified (names kept, libraries may rely on them): loading less code is measurable in the editor's activation
   // (bench/activation.mjs) and at each CLI start (bench/flow.mjs).
@@ -94,6 +98,7 @@ const builds = [
     banner: { js: esmBanner },
   },
   { ...common, plugins: [flowOnly], minify: true, keepNames: true, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli/flow.cjs' },
+  { ...common, plugins: [lazyDockerDeps, vendorSplit('../'), buildOnly], minify: true, keepNames: true, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli/build.cjs' },
 ];
 // Old outputs (hashed chunk names, the former per-command bundles) must not pile up in dist/ or the package.
 if (!watch) rmSync('dist', { recursive: true, force: true });
@@ -111,7 +116,8 @@ if (watch) {
 // or unix://; they push nothing, registries are reached by the engine). src/cli/bin.ts puts the variable back for
 // every process Slipway starts (git, hooks, docker-compose). Every other command keeps it: they talk to registries
 // and remote engines over TLS.
-// In Node, the same scan of the arguments picks the bundle: flow.cjs for `flow`, the ES module chunks for the rest.
+// In Node, the same scan of the arguments picks the bundle: flow.cjs for `flow`, build.cjs for `build`, the ES module
+// chunks for the rest.
 const launcher = [
   '#!/bin/sh',
   '":" //; s=; c=; for a in "$@"; do if [ -n "$s" ]; then s=; continue; fi; case "$a" in -C) s=1;; -*) ;; *) c=$a; break;; esac; done; ' +
@@ -119,7 +125,7 @@ const launcher = [
     'if [ -n "$l" ] && [ -n "$NODE_EXTRA_CA_CERTS" ]; then SLIPWAY_NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS; export SLIPWAY_NODE_EXTRA_CA_CERTS; unset NODE_EXTRA_CA_CERTS; fi; ' +
     'exec node "$0" "$@"',
   "var a = process.argv.slice(2), i = 0; while (i < a.length && a[i].charAt(0) === '-') i += a[i] === '-C' ? 2 : 1;",
-  "if (a[i] === 'flow') require('./cli/flow.cjs'); else import('./cli/bin.mjs');",
+  "if (a[i] === 'flow') require('./cli/flow.cjs'); else if (a[i] === 'build') require('./cli/build.cjs'); else import('./cli/bin.mjs');",
   '',
 ].join('\n');
 writeFileSync('dist/cli.js', launcher, { mode: 0o755 });

@@ -72,7 +72,7 @@ try {
   console.log(`| docker service update --detach=false | ${d.code} | ${(d.ms / 1000).toFixed(1)} s | ${d.lines.length} | ${await nodesOf(viaDocker)} |`);
   console.log(`| slipway deploy | ${s.code} | ${(s.ms / 1000).toFixed(1)} s | ${s.lines.length} | ${await nodesOf(viaSlipway)} |`);
   console.log(`ratio slipway / docker: ${(s.ms / d.ms).toFixed(2)}`);
-  const sample = (r) => [...new Map(r.lines.map((x) => [x.l, x])).values()].slice(-12).map((x) => `  +${(x.t / 1000).toFixed(1)}s ${x.l}`).join('\n');
+  const sample = (r) => [...new Map(r.lines.map((x) => [x.l, x])).values()].sort((a, b) => a.t - b.t).slice(-12).map((x) => `  +${(x.t / 1000).toFixed(1)}s ${x.l}`).join('\n');
   console.log(`\nwhat docker showed (last distinct lines):\n${sample(d)}`);
   console.log(`\nwhat slipway showed (last distinct lines):\n${sample(s)}`);
   if (d.code !== 0 || s.code !== 0) process.exitCode = 1;

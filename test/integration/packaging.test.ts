@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -58,6 +58,10 @@ describe('packaging: the .vsix and the npm CLI package', function () {
     assert.ok(tgz, 'npm pack wrote no tarball');
     const listed = execFileSync('tar', ['-tzf', join(packDir, tgz)], { encoding: 'utf8' }).split('\n').filter(Boolean);
     assert.ok(listed.includes('package/dist/cli.js'), listed.join(', '));
+    // ssh2 and gRPC, which the CLI's bundles require on first use.
+    for (const vendor of ['ssh2', 'grpc-grpc-js', 'grpc-proto-loader', 'protobufjs']) {
+      assert.ok(listed.includes(`package/dist/vendor/${vendor}.js`), `dist/vendor/${vendor}.js is missing: ${listed.join(', ')}`);
+    }
     assert.deepEqual(listed.filter((f) => /\.map$|\/src\/|\/test\/|extension\.js$/.test(f)), [], 'the npm package holds more than the CLI');
     execFileSync('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', join(packDir, tgz)], { stdio: 'pipe' });
     const bin = join(prefix, 'bin', 'slipway');
@@ -73,5 +77,11 @@ describe('packaging: the .vsix and the npm CLI package', function () {
     const init = spawnSync(bin, ['flow', 'init', '-d'], { cwd: repo, encoding: 'utf8' });
     assert.equal(init.status, 0, init.stderr);
     assert.equal(execFileSync('git', ['config', 'gitflow.branch.develop'], { cwd: repo, encoding: 'utf8' }).trim(), 'develop');
+    // An ssh:// engine loads ssh2 from dist/vendor: the build gets as far as the connection (refused), no missing module.
+    writeFileSync(join(repo, 'slipway.yml'), 'version: 1\nbuild:\n  image: slipway-rig/node:20\n  steps:\n    - { name: hello, run: echo hello }\n');
+    const overSsh = spawnSync(bin, ['build'], { cwd: repo, encoding: 'utf8', env: { ...process.env, DOCKER_HOST: 'ssh://nobody@127.0.0.1:1' }, timeout: 30_000 });
+    assert.equal(overSsh.status, 1, overSsh.stderr);
+    assert.match(overSsh.stderr, /Docker engine at ssh:\/\/nobody@127\.0\.0\.1:1 is not reachable/);
+    assert.doesNotMatch(overSsh.stderr, /Cannot find module/);
   });
 });

@@ -123,12 +123,13 @@ export class DockerBuilder implements BuilderPort {
       throw err;
     }
 
-    let removed = false;
-    const remove = async (): Promise<void> => {
-      if (removed) return;
-      removed = true;
-      await container.remove({ force: true, v: true }).catch(() => undefined);
-    };
+    // One removal, and every caller awaits it: a cancel starts it at once, and the run must not end (and the process
+    // exit) before the engine has answered, or the container can outlive the run.
+    let removal: Promise<void> | undefined;
+    const remove = (): Promise<void> => (removal ??= container.remove({ force: true, v: true }).then(
+      () => undefined,
+      () => undefined,
+    ));
     const onAbort = (): void => void remove();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
