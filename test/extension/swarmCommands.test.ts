@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { findNode } from './support/tree';
 import type { TreeNodeModel } from '../../src/core/swarm/tree';
 import { setUpSwarmFixture, type SwarmFixture } from '../integration/swarmFixture';
-import { dockerOk, waitFor } from '../support/rig';
+import { dockerCli, dockerOk, waitFor } from '../support/rig';
 import { workbench } from './support/workbench';
 
 /**
@@ -70,6 +70,36 @@ describe('Swarm Clusters: every command on its tree item', function () {
     await workbench.press('Enter');
     await removing;
     assert.equal((await labels())[label], undefined);
+  });
+
+  it('Drain and Activate on a worker item ask first (Enter keeps the default, Cancel), then change its availability', async () => {
+    const worker = findNode(await tree(), (n) => n.kind === 'node' && n.cluster === 'prod-like' && /^worker\b/.test(n.description ?? '') && /\bnodeActive\b/.test(n.contextValue))!;
+    assert.ok(worker?.nodeId, 'no active worker under prod-like');
+    const availability = () => dockerOk(fx.hostOf('prod-like'), ['node', 'inspect', worker.nodeId!, '--format', '{{.Spec.Availability}}']);
+    try {
+      const cancelled = vscode.commands.executeCommand('slipway.swarm.drainNode', worker);
+      await workbench.waitVisible('input');
+      await workbench.press('Enter');
+      await cancelled;
+      assert.equal(await availability(), 'active', 'Enter on the default item (Cancel) changes nothing');
+
+      const draining = vscode.commands.executeCommand('slipway.swarm.drainNode', worker);
+      await workbench.waitVisible('input');
+      await workbench.type('Drain node');
+      await workbench.press('Enter');
+      await draining;
+      assert.equal(await availability(), 'drain');
+      const drained = await waitFor(async () => findNode(await tree(), (n) => n.nodeId === worker.nodeId && /\bnodeDrained\b/.test(n.contextValue)), { timeoutMs: 15_000, what: 'the drained node item' });
+
+      const activating = vscode.commands.executeCommand('slipway.swarm.activateNode', drained);
+      await workbench.waitVisible('input');
+      await workbench.type('Activate node');
+      await workbench.press('Enter');
+      await activating;
+      assert.equal(await availability(), 'active');
+    } finally {
+      await dockerCli(fx.hostOf('prod-like'), ['node', 'update', '--availability', 'active', worker.nodeId!]);
+    }
   });
 
   it('Retry on an unreachable cluster reconnects once its engine answers', async () => {
