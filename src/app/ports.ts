@@ -12,7 +12,7 @@ import type { RunHistoryStore } from '../core/pipeline/history';
 import type { LineSink } from '../core/run/lines';
 import type { ClusterSnapshot, ClusterState, ClusterTarget } from '../core/swarm/model';
 import type { RefreshPolicyOptions, RefreshReason } from '../core/swarm/refreshPolicy';
-import type { ClusterPort, RegistryLookup } from '../core/swarm/operations';
+import type { ClusterPort, RegistryLookup } from './swarmOperations';
 
 /** The Docker engine a run talks to: its host or socket, as a user names it. */
 export interface EngineName {

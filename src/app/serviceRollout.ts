@@ -4,7 +4,7 @@
  */
 import { SlipwayError } from '../core/errors';
 import { taskChanges, type RolloutProgress, type RolloutTask } from '../core/swarm/rollout';
-import { prepareDeploy, startDeploy, startRollback, watchRollout, type ClusterPort, type RegistryLookup, type StartedRollout } from '../core/swarm/operations';
+import { prepareDeploy, startDeploy, startRollback, watchRollout, type ClusterPort, type RegistryLookup, type StartedRollout } from './swarmOperations';
 
 export const ROLLOUT_TIMEOUT_MS = 10 * 60_000;
 

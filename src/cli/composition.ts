@@ -11,7 +11,7 @@ import type { DoctorCheck } from '../core/doctor';
 import type { GitPort } from '../core/gitflow/port';
 import type { RunHistoryStore } from '../core/pipeline/history';
 import type { ClusterState, ClusterTarget } from '../core/swarm/model';
-import type { RegistryLookup } from '../core/swarm/operations';
+import type { RegistryLookup } from '../app/swarmOperations';
 import type { StackDeployDeps } from '../app/stack/deploy';
 import type { SlipwayConfig } from '../core/config/model';
 import type { ReleaseRecord } from '../core/stack/release';

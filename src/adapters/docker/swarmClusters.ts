@@ -8,7 +8,7 @@ import { SlipwayError, toSlipwayError } from '../../core/errors';
 import { mergeClusters, parseClusterList } from '../../core/swarm/clusters';
 import type { ImageRef } from '../../core/swarm/imageRef';
 import type { ClusterState, ClusterTarget } from '../../core/swarm/model';
-import type { RegistryLookup } from '../../core/swarm/operations';
+import type { RegistryLookup } from '../../app/swarmOperations';
 import { CONFIG_FILE, loadSlipwayConfig } from '../config';
 import { RegistryClient } from '../registry';
 import { SwarmCluster } from './swarm';

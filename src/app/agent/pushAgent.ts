@@ -12,7 +12,7 @@ import { toSlipwayError } from '../../core/errors';
 import type { ReleaseRecord } from '../../core/stack/release';
 import type { StackClusterPort } from '../../core/stack/ports';
 import { parseImageRef } from '../../core/swarm/imageRef';
-import type { RegistryLookup } from '../../core/swarm/operations';
+import type { RegistryLookup } from '../swarmOperations';
 import { applyStackDeploy } from '../stack/deploy';
 import { NO_STACK_FILES, preparePushDeploy } from '../stack/push';
 

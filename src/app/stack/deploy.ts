@@ -12,7 +12,7 @@ import { needsRollout, stackSteps, describeStep, type StackStep } from '../../co
 import { serviceConvergence, type ServiceConvergence } from '../../core/stack/convergence';
 import { nextReleaseNumber, releasesToPrune, type ReleaseRecord } from '../../core/stack/release';
 import { formatImageRef, parseImageRef, shortDigest, tryParseImageRef, versionOf } from '../../core/swarm/imageRef';
-import type { RegistryLookup } from '../../core/swarm/operations';
+import type { RegistryLookup } from '../swarmOperations';
 import type { Confirmation } from '../../core/swarm/plans';
 import type { Remedy } from '../../core/remedies';
 import type { StackClusterPort, StackFilesPort } from '../../core/stack/ports';

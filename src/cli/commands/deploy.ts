@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { SlipwayError } from '../../core/errors';
-import { prepareDeploy, startDeploy } from '../../core/swarm/operations';
+import { prepareDeploy, startDeploy } from '../../app/swarmOperations';
 import type { CliContext } from '../context';
 import { usageError } from '../parse';
 import { swarm } from '../composition';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { SlipwayError } from '../../core/errors';
-import { startRollback } from '../../core/swarm/operations';
+import { startRollback } from '../../app/swarmOperations';
 import type { CliContext } from '../context';
 import { usageError } from '../parse';
 import { finishRollout } from '../swarm/rolloutCommand';

@@ -1,7 +1,7 @@
 /** The end of `deploy`, `promote` and `rollback`: start (after the guard), follow, report, exit code. */
 import type { ClusterClient } from '../composition';
 import type { DeployPlan } from '../../core/swarm/plans';
-import type { StartedRollout } from '../../core/swarm/operations';
+import type { StartedRollout } from '../../app/swarmOperations';
 import { SlipwayError, isCancellation } from '../../core/errors';
 import { emit, type CliContext } from '../context';
 import { hintLines } from '../remedies';

@@ -7,7 +7,7 @@ import type { ReleaseRecord } from '../../core/stack/release';
 import { SlipwayError } from '../../core/errors';
 import { findCluster } from '../../core/swarm/clusters';
 import type { ClusterState, ClusterTarget } from '../../core/swarm/model';
-import type { StartedRollout } from '../../core/swarm/operations';
+import type { StartedRollout } from '../../app/swarmOperations';
 import { shortDigest } from '../../core/swarm/imageRef';
 import type { RolloutProgress } from '../../core/swarm/rollout';
 import { followRollout as follow } from '../../app/serviceRollout';

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { SlipwayError } from '../../core/errors';
 import { shortDigest } from '../../core/swarm/imageRef';
 import { findService, type SwarmService } from '../../core/swarm/model';
-import { prepareDeploy, preparePromote, startDeploy, startRollback, watchRollout, type StartedRollout } from '../../core/swarm/operations';
+import { prepareDeploy, preparePromote, startDeploy, startRollback, watchRollout, type StartedRollout } from '../../app/swarmOperations';
 import type { DeployPlan } from '../../core/swarm/plans';
 import type { RolloutProgress } from '../../core/swarm/rollout';
 import type { TreeNodeModel } from '../../core/swarm/tree';

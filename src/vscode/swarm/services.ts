@@ -6,7 +6,7 @@ import type { ReleaseRecord } from '../../core/stack/release';
 import type { PendingPromotion } from '../../core/agent/pending';
 import type { ImageRef } from '../../core/swarm/imageRef';
 import type { ClusterTarget } from '../../core/swarm/model';
-import type { RegistryLookup } from '../../core/swarm/operations';
+import type { RegistryLookup } from '../../app/swarmOperations';
 
 export interface SwarmServices {
   /** Clusters of `<folder>/slipway.yml` (empty when the file is absent). */

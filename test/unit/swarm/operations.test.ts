@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { SlipwayError } from '../../../src/core/errors';
 import type { SwarmService, SwarmTask } from '../../../src/core/swarm/model';
-import { prepareDeploy, preparePromote, startDeploy, watchRollout, type ClusterPort } from '../../../src/core/swarm/operations';
+import { prepareDeploy, preparePromote, startDeploy, watchRollout, type ClusterPort } from '../../../src/app/swarmOperations';
 import { D1, D2, prodLike, production, rawService, rawTask, snapshot } from './fixtures';
 
 /** A cluster port over an in-memory service whose rollout completes after `steps` looks. */

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { SwarmService, SwarmTask } from '../../../src/core/swarm/model';
-import { watchRollout, type ClusterPort } from '../../../src/core/swarm/operations';
+import { watchRollout, type ClusterPort } from '../../../src/app/swarmOperations';
 import { unplaceableTask } from '../../../src/core/swarm/rollout';
 import { prodLike, rawNode, rawService, rawTask, snapshot } from './fixtures';
 

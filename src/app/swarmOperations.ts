@@ -2,12 +2,12 @@
  * Deploy, promote and rollback as steps over small ports (a cluster, a registry), so the CLI and the editor run the
  * same sequence and tests can drive it with fakes: resolve → plan → guard → update → watch the rollout.
  */
-import { delay } from '../run/cancellation';
-import { SlipwayError } from '../errors';
-import { tryParseImageRef, withDigest, type ImageRef } from './imageRef';
-import type { ClusterTarget, SwarmService, SwarmTask } from './model';
-import { assertConfirmed, planDeploy, planPromote, targetImageFor, type Confirmation, type DeployPlan, type PromotePlan } from './plans';
-import { rolloutProgress, unplaceableTask, type RolloutProgress } from './rollout';
+import { delay } from '../core/run/cancellation';
+import { SlipwayError } from '../core/errors';
+import { tryParseImageRef, withDigest, type ImageRef } from '../core/swarm/imageRef';
+import type { ClusterTarget, SwarmService, SwarmTask } from '../core/swarm/model';
+import { assertConfirmed, planDeploy, planPromote, targetImageFor, type Confirmation, type DeployPlan, type PromotePlan } from '../core/swarm/plans';
+import { rolloutProgress, unplaceableTask, type RolloutProgress } from '../core/swarm/rollout';
 
 export interface ClusterPort {
   readonly cluster: ClusterTarget;
