@@ -331,7 +331,7 @@ export function registerSwarmCommands(context: vscode.ExtensionContext, model: C
     if (!snap) throw new SlipwayError('unreachable', `Cluster "${cluster}" has not answered`);
     let nodeId = a.nodeId;
     if (!nodeId) {
-      const picked = await vscode.window.showQuickPick(snap.nodes.map((n) => ({ label: n.hostname, description: n.id.slice(0, 12), id: n.id })), { placeHolder: `Node of ${cluster}` });
+      const picked = await vscode.window.showQuickPick(snap.nodes.map((n) => ({ label: n.hostname, description: n.id.slice(0, 12), id: n.id })), { placeHolder: `Node of ${cluster}`, ignoreFocusOut: true });
       if (!picked) throw new SlipwayError('cancelled', 'No node picked');
       nodeId = picked.id;
     }
@@ -347,7 +347,7 @@ export function registerSwarmCommands(context: vscode.ExtensionContext, model: C
     let key = a.key;
     let value = a.value;
     if (!key) {
-      const text = await vscode.window.showInputBox({ prompt: 'Label to add (key=value)', placeHolder: 'env=prod-like', validateInput: (v) => (/^[A-Za-z0-9][\w./-]*(=.*)?$/.test(v.trim()) ? undefined : 'key=value') });
+      const text = await vscode.window.showInputBox({ prompt: 'Label to add (key=value)', placeHolder: 'env=prod-like', ignoreFocusOut: true, validateInput: (v) => (/^[A-Za-z0-9][\w./-]*(=.*)?$/.test(v.trim()) ? undefined : 'key=value') });
       if (text === undefined) throw new SlipwayError('cancelled', 'No label given');
       const eq = text.indexOf('=');
       key = eq >= 0 ? text.slice(0, eq).trim() : text.trim();
@@ -380,7 +380,7 @@ export function registerSwarmCommands(context: vscode.ExtensionContext, model: C
     const { cluster, nodeId, labels } = await nodeTarget(arg);
     let key = args(arg).key;
     if (!key) {
-      const picked = await vscode.window.showQuickPick(Object.entries(labels).map(([k, v]) => ({ label: k, description: v })), { placeHolder: 'Label to remove' });
+      const picked = await vscode.window.showQuickPick(Object.entries(labels).map(([k, v]) => ({ label: k, description: v })), { placeHolder: 'Label to remove', ignoreFocusOut: true });
       if (!picked) throw new SlipwayError('cancelled', 'No label picked');
       key = picked.label;
     }
