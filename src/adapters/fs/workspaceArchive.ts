@@ -79,7 +79,12 @@ export function packWorkspace(dir: string, options: PackOptions): PackedWorkspac
     const rootStat = await lstat(dir);
     if (prefix) await addEntry(pack, { name: `${at('')}/`, type: 'directory', mode: rootStat.mode & 0o7777, mtime: rootStat.mtime, ...owner });
 
-    const walk = async (rel: string): Promise<void> => {
+    // An excluded folder walked for its exceptions gets its entry only once something inside it is shipped, so the
+    // builder's user owns it (the engine would create a missing parent as root).
+    const walk = async (rel: string, pending: tar.Headers[]): Promise<void> => {
+      const emitPending = async (): Promise<void> => {
+        for (const header of pending.splice(0)) await addEntry(pack, header);
+      };
       const entries = (await readdir(rel ? join(dir, rel) : dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
       for (const entry of entries) {
         const path = rel ? `${rel}/${entry.name}` : entry.name;
@@ -88,13 +93,25 @@ export function packWorkspace(dir: string, options: PackOptions): PackedWorkspac
         const stat = await lstat(full);
         if (stat.isDirectory()) {
           if (ignored && !hasExceptions) continue;
-          if (!ignored) await addEntry(pack, { name: `${at(path)}/`, type: 'directory', mode: stat.mode & 0o7777, mtime: stat.mtime, ...owner });
-          await walk(path);
-        } else if (ignored) {
+          const header: tar.Headers = { name: `${at(path)}/`, type: 'directory', mode: stat.mode & 0o7777, mtime: stat.mtime, ...owner };
+          if (!ignored) {
+            await emitPending();
+            await addEntry(pack, header);
+            await walk(path, []);
+          } else {
+            const inner = [...pending, header];
+            await walk(path, inner);
+            // What the walk inside emitted is gone from `inner`; the parents it needed are then emitted too.
+            if (inner.length < pending.length + 1) pending.splice(0);
+          }
           continue;
-        } else if (stat.isSymbolicLink()) {
+        }
+        if (ignored) continue;
+        if (stat.isSymbolicLink()) {
+          await emitPending();
           await addEntry(pack, { name: at(path), type: 'symlink', linkname: await readlink(full), mode: 0o777, mtime: stat.mtime, ...owner });
         } else if (stat.isFile()) {
+          await emitPending();
           const content = await readFile(full);
           files.set(path, { hash: sha1(content), size: content.length, mtimeMs: stat.mtimeMs });
           bytes += content.length;
@@ -103,7 +120,7 @@ export function packWorkspace(dir: string, options: PackOptions): PackedWorkspac
         // Sockets, FIFOs and devices have no place in a build context: left out, as docker build leaves them.
       }
     };
-    await walk('');
+    await walk('', []);
     pack.finalize();
     return { files, report: { files: files.size, bytes } };
   })();
@@ -144,6 +161,9 @@ function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
  * the whole archive has been read, so an archive cut short deletes nothing.
  */
 export async function applyWorkspaceArchive(archive: NodeJS.ReadableStream, dir: string, options: ApplyOptions): Promise<TransferReport> {
+  // Listen at once: the stream can fail while the workspace's real path is looked up.
+  let failed: Error | undefined;
+  archive.on('error', (e: Error) => (failed ??= e));
   const root = await realpath(dir);
   const prefix = normalRelativePath(options.prefix) ?? '';
   const seen = new Set<string>();
@@ -214,6 +234,7 @@ export async function applyWorkspaceArchive(archive: NodeJS.ReadableStream, dir:
     });
     extract.on('finish', resolve);
     extract.on('error', reject);
+    if (failed) return reject(failed);
     archive.on('error', (e: Error) => extract.destroy(e));
     archive.pipe(extract);
   }).catch((e: unknown) => {
