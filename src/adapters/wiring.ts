@@ -12,8 +12,8 @@ import type { GitVersionPort } from '../core/build/ports';
 import { ComposeEnvironments } from './compose/environment';
 import { loadSlipwayConfig } from './config';
 import { DockerBuilder } from './docker/containers';
-import { defaultEndpoint, dockerClient, engineError, type EngineEndpoint } from './docker/endpoint';
-import { resolveDockerContext } from './docker/contexts';
+import { defaultEndpoint, dockerClient, engineError } from './docker/endpoint';
+import { buildEngineEndpoint, seesLocalFiles } from './docker/buildEngine';
 import { DockerImageBuilder } from './docker/images';
 import { reapOrphans } from './docker/janitor';
 import { pushImage } from './docker/push';
@@ -27,20 +27,8 @@ import { runHistoryFor } from './runHistory';
 
 export const gitVersionSource: GitVersionPort = { tagsOnHead };
 
-/** A local socket's engine sees this machine's files; a TCP or SSH engine sees its own. */
-export function seesLocalFiles(host: string): boolean {
-  return host.startsWith('unix://') || host.startsWith('npipe://');
-}
-
-/** The endpoint and the docker/compose CLI environment of a build engine (`build.engine`). */
-function engineOf(target: BuildEngineTarget, env: NodeJS.ProcessEnv): { endpoint: EngineEndpoint; cliEnv: NodeJS.ProcessEnv } {
-  if (target.cluster) return { endpoint: clusterEndpoint(target.cluster, env), cliEnv: engineEnv(target.cluster, env) };
-  const context = target.context ?? 'default';
-  return { endpoint: resolveDockerContext(context, env), cliEnv: engineEnv({ context }, env) };
-}
-
 export function createBuildPorts(env: NodeJS.ProcessEnv = process.env, target?: BuildEngineTarget): BuildPorts {
-  const { endpoint, cliEnv } = target ? engineOf(target, env) : { endpoint: defaultEndpoint(env), cliEnv: env };
+  const { endpoint, cliEnv } = target ? buildEngineEndpoint(target, env) : { endpoint: defaultEndpoint(env), cliEnv: env };
   const docker = dockerClient(endpoint);
   const engines = new Map<string, BuildPorts>();
   return {
@@ -79,7 +67,7 @@ export function createPipelinePorts(env: NodeJS.ProcessEnv = process.env, build:
     build,
     describeWorkspace: (dir, signal) => describeWorkspace(dir, signal),
     history: runHistoryFor,
-    pushImage: ({ engine, ...o }) => pushImage({ ...o, env: engine ? engineOf(engine, env).cliEnv : env }),
+    pushImage: ({ engine, ...o }) => pushImage({ ...o, env: engine ? buildEngineEndpoint(engine, env).cliEnv : env }),
     reapOn: (cluster) => reapOrphans(dockerClient(clusterEndpoint(cluster, env))),
     composeOn: (cluster) => {
       const endpoint = clusterEndpoint(cluster, env);

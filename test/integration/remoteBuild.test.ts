@@ -197,6 +197,28 @@ describe('builds on a cluster engine (build.engine: the workspace shipped, resul
     assert.equal(readFileSync(join(dir, 'made.txt'), 'utf8'), 'new\n');
   });
 
+  it('SIGINT during a shipped build removes the builder on the remote engine at once (exit 130) and copies nothing back', async () => {
+    const dir = workspace((d) =>
+      editYaml(join(d, 'slipway.yml'), (doc) => {
+        doc.build.engine = { context: 'slipway-worker', ignore: ['.git'] };
+        doc.build.steps = [{ name: 'slow', run: 'echo partial > made.txt && echo started && sleep 60' }];
+      }),
+    );
+    const child = spawn(process.execPath, [CLI, '-C', dir, 'build'], { env: { ...process.env, DOCKER_CONFIG: dockerConfig } });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+      if (/^started$/m.test(stdout)) child.kill('SIGINT');
+    });
+    const started = Date.now();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 130, stdout);
+    assert.ok(Date.now() - started < 30_000, 'the cancel waited for the step');
+    assert.match(stdout, /CANCELLED/);
+    assert.ok(!existsSync(join(dir, 'made.txt')), 'a cancelled build copied its files back');
+    assert.deepEqual(await labelled(workerDocker, dir), [], 'the builder container is left on the worker');
+  });
+
   it('packages and runs the integration tests on the worker; a workspace bind of the test compose file is shipped and what the tests write comes back', async () => {
     const image = uniqueName('remote-app');
     const dir = workspace((d) => {
