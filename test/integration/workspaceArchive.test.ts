@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -71,6 +71,47 @@ describe('workspace archive (what a shipped build sends and takes back)', () => 
     assert.deepEqual(names.sort(), ['src/ 1000:1001', 'src/.dockerignore 1000:1001', 'src/link.go 1000:1001', 'src/logs/ 1000:1001', 'src/logs/keep.txt 1000:1001', 'src/main.go 1000:1001'].sort());
     assert.deepEqual([...done.files.keys()].sort(), ['.dockerignore', 'logs/keep.txt', 'main.go']);
     assert.equal(done.report.files, 3);
+  });
+
+  it('streams large files both ways (not held in memory), writes only what changed, and replaces a read-only file', async function () {
+    this.timeout(30_000);
+    const big = Buffer.alloc(20 * 1024 * 1024, 7);
+    writeFileSync(join(dir, 'big.bin'), new Uint8Array(big));
+    writeFileSync(join(dir, 'readonly.txt'), 'old', { mode: 0o444 });
+    const packed = packWorkspace(dir, { prefix: 'src', uid: 0, gid: 0 });
+    // Round trip: the shipped archive, with big.bin changed in its last byte and readonly.txt rewritten, comes back.
+    const received: { header: tar.Headers; content: Buffer }[] = [];
+    const extract = tar.extract();
+    extract.on('entry', (header, stream, next) => {
+      const chunks: Uint8Array[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(new Uint8Array(c)));
+      stream.on('end', () => {
+        received.push({ header, content: Buffer.concat(chunks) });
+        next();
+      });
+    });
+    const [done] = await Promise.all([packed.done, new Promise<void>((resolve, reject) => (extract.on('finish', resolve), extract.on('error', reject), packed.stream.pipe(extract)))]);
+    assert.ok(received.some((e) => e.header.name === 'src/big.bin' && e.content.length === big.length), 'big.bin was not shipped whole');
+    const repacked = tar.pack();
+    const applied = applyWorkspaceArchive(repacked, dir, { prefix: 'src', shipped: done.files, shippedAt: Date.now() });
+    for (const { header, content } of received) {
+      let body = content;
+      if (header.name === 'src/big.bin') body[body.length - 1] = 8;
+      if (header.name === 'src/readonly.txt') body = Buffer.from('new');
+      await new Promise<void>((resolve, reject) => {
+        const cb = (err?: Error | null): void => (err ? reject(err) : resolve());
+        if (header.type === 'directory') repacked.entry(header, cb);
+        else repacked.entry({ ...header, size: body.length }, body, cb);
+      });
+    }
+    repacked.finalize();
+    const report = await applied;
+    assert.equal(report.files, 2, JSON.stringify(report));
+    const back = readFileSync(join(dir, 'big.bin'));
+    assert.equal(back.length, big.length);
+    assert.equal(back[back.length - 1], 8);
+    assert.equal(readFileSync(join(dir, 'readonly.txt'), 'utf8'), 'new');
+    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.slipway-')), [], 'temporary files were left');
   });
 
   it('writes nothing outside the workspace: not through a symlink the build made, not through ..', async () => {

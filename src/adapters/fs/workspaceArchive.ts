@@ -5,8 +5,9 @@
  */
 import dockerignore from '@balena/dockerignore';
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, readFile, readdir, readlink, realpath, rm, symlink, utimes, writeFile } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { lstat, mkdir, readFile, readdir, readlink, realpath, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import * as tar from 'tar-stream';
 import {
@@ -53,6 +54,21 @@ function addEntry(pack: tar.Pack, header: tar.Headers, content?: Buffer): Promis
     const done = (err?: Error | null): void => (err ? reject(err) : resolve());
     if (content) pack.entry(header, content, done);
     else pack.entry(header, done);
+  });
+}
+
+/** Streams a large file into the archive while hashing it (its size must not change meanwhile: tar fixes it up front). */
+function streamEntry(pack: tar.Pack, header: tar.Headers, file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha1');
+    const sink = pack.entry(header, (err) => (err ? reject(new Error(`${file} changed while it was shipped (${err.message})`)) : resolve(hash.digest('hex'))));
+    const source = createReadStream(file);
+    source.on('data', (c: Buffer | string) => {
+      const b = typeof c === 'string' ? Buffer.from(c) : c;
+      hash.update(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+    });
+    source.on('error', reject);
+    source.pipe(sink);
   });
 }
 
@@ -112,10 +128,15 @@ export function packWorkspace(dir: string, options: PackOptions): PackedWorkspac
           await addEntry(pack, { name: at(path), type: 'symlink', linkname: await readlink(full), mode: 0o777, mtime: stat.mtime, ...owner });
         } else if (stat.isFile()) {
           await emitPending();
-          const content = await readFile(full);
-          files.set(path, { hash: sha1(content), size: content.length, mtimeMs: stat.mtimeMs });
-          bytes += content.length;
-          await addEntry(pack, { name: at(path), type: 'file', size: content.length, mode: stat.mode & 0o7777, mtime: stat.mtime, ...owner }, content);
+          const header: tar.Headers = { name: at(path), type: 'file', size: stat.size, mode: stat.mode & 0o7777, mtime: stat.mtime, ...owner };
+          if (stat.size > IN_MEMORY_MAX) {
+            files.set(path, { hash: await streamEntry(pack, header, full), size: stat.size, mtimeMs: stat.mtimeMs });
+          } else {
+            const content = await readFile(full);
+            files.set(path, { hash: sha1(content), size: content.length, mtimeMs: stat.mtimeMs });
+            await addEntry(pack, { ...header, size: content.length }, content);
+          }
+          bytes += stat.size;
         }
         // Sockets, FIFOs and devices have no place in a build context: left out, as docker build leaves them.
       }
@@ -144,6 +165,28 @@ async function localStat(path: string): Promise<{ mtimeMs: number; isFile: boole
   } catch {
     return undefined;
   }
+}
+
+/** Files above this size are streamed, not held in memory (both ways). */
+const IN_MEMORY_MAX = 8 * 1024 * 1024;
+
+function drain(stream: NodeJS.ReadableStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.on('end', resolve);
+    stream.on('error', reject);
+    stream.resume();
+  });
+}
+
+/** A temporary name in the same folder, so the final rename is atomic and replaces even a read-only file. */
+function tempBeside(full: string): string {
+  return join(dirname(full), `.${basename(full)}.slipway-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+}
+
+async function putInPlace(temp: string, full: string, local: { isFile: boolean } | undefined, header: tar.Headers): Promise<void> {
+  if (local && !local.isFile) await rm(full, { recursive: true, force: true });
+  if (header.mtime) await utimes(temp, header.mtime, header.mtime);
+  await rename(temp, full);
 }
 
 function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
@@ -194,8 +237,8 @@ export async function applyWorkspaceArchive(archive: NodeJS.ReadableStream, dir:
     if (name !== undefined && (name === prefix || name.startsWith(`${prefix}/`) || prefix === '')) {
       path = prefix === '' ? name : name.slice(prefix.length + 1);
     }
-    const content = header.type === 'file' || header.type === 'contiguous-file' ? await readAll(stream) : (stream.resume(), undefined);
-    if (path === undefined || path === '' || isProtectedPath(path) || !isArtifact(path, options.artifacts)) return;
+    const isFile = header.type === 'file' || header.type === 'contiguous-file';
+    if (path === undefined || path === '' || isProtectedPath(path) || !isArtifact(path, options.artifacts)) return void (await drain(stream));
     seen.add(path);
     const full = join(root, path);
     if (header.type === 'directory') {
@@ -203,6 +246,8 @@ export async function applyWorkspaceArchive(archive: NodeJS.ReadableStream, dir:
       return;
     }
     const local = await localStat(full);
+    if (isFile && (header.size ?? 0) > IN_MEMORY_MAX) return receiveLargeFile(path, full, local, header, stream);
+    const content = isFile ? await readAll(stream) : (await drain(stream), undefined);
     if (header.type === 'symlink' && typeof header.linkname === 'string') {
       const same = local?.isLink && (await readlink(full)) === header.linkname;
       if (same || !(await safeParent(path))) return;
@@ -218,11 +263,40 @@ export async function applyWorkspaceArchive(archive: NodeJS.ReadableStream, dir:
     if (decision === 'unchanged') return;
     if (decision === 'keepLocal') return void keptLocal.push(path);
     if (!(await safeParent(path))) return;
-    if (local && !local.isFile) await rm(full, { recursive: true, force: true });
-    await writeFile(full, new Uint8Array(content.buffer, content.byteOffset, content.byteLength), { mode: (header.mode ?? 0o644) & 0o777 });
-    if (header.mtime) await utimes(full, header.mtime, header.mtime);
+    const temp = tempBeside(full);
+    await writeFile(temp, new Uint8Array(content.buffer, content.byteOffset, content.byteLength), { mode: (header.mode ?? 0o644) & 0o777 });
+    await putInPlace(temp, full, local, header);
     files++;
     bytes += content.length;
+  };
+
+  /** A file too large to hold in memory: streamed to a temporary file beside its place while hashed, then decided. */
+  const receiveLargeFile = async (path: string, full: string, local: Awaited<ReturnType<typeof localStat>>, header: tar.Headers, stream: NodeJS.ReadableStream): Promise<void> => {
+    if (!(await safeParent(path))) return void (await drain(stream));
+    const temp = tempBeside(full);
+    const hash = createHash('sha1');
+    let size = 0;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const out = createWriteStream(temp, { mode: (header.mode ?? 0o644) & 0o777 });
+        stream.on('data', (c: Buffer) => {
+          hash.update(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
+          size += c.length;
+        });
+        stream.on('error', reject);
+        out.on('error', reject);
+        out.on('finish', resolve);
+        stream.pipe(out);
+      });
+      const decision = copyBackDecision(hash.digest('hex'), options.shipped.get(path), local, options.shippedAt);
+      if (decision === 'keepLocal') keptLocal.push(path);
+      if (decision !== 'write') return;
+      await putInPlace(temp, full, local, header);
+      files++;
+      bytes += size;
+    } finally {
+      await rm(temp, { force: true });
+    }
   };
 
   await new Promise<void>((resolve, reject) => {
