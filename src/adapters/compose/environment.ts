@@ -243,6 +243,14 @@ export class ComposeEnvironments implements ComposePort {
       if (left.length > 0) throw new Error(`still present: ${left.join(', ')}`);
       sink.stdout(`removed ${removed.containers} containers, ${removed.networks} networks, ${removed.volumes} volumes of ${env.projectName}\n`);
     } catch (e) {
+      // The engine is gone: compose could not reach it either (it would only print its traceback). What is left
+      // carries the run's labels; the janitor of the next run on that engine removes it.
+      if (engineError(this.endpoint, e).kind === 'unreachable') {
+        sink.stderr(`cannot remove ${env.projectName}: the Docker engine at ${this.endpoint.host} is gone; the next run on it removes what is left\n`);
+        await rm(this.overridePath(env), { force: true });
+        await rm(this.overridePath(env, 'binds'), { force: true });
+        return;
+      }
       sink.stderr(`removing ${env.projectName} through the engine failed (${(e as Error).message}); running compose down\n`);
       try {
         const r = await this.exec(env, ['down', '--volumes', '--remove-orphans', '--timeout', '3'], { sink, timeoutMs: DOWN_TIMEOUT_MS });
