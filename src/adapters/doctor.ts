@@ -12,6 +12,8 @@ import { defaultEndpoint, dockerClient, engineError, type EngineEndpoint } from 
 import { SwarmCluster } from './docker/swarm';
 import { loadClusterTargets } from './docker/swarmClusters';
 import { registryBaseUrl } from './registry';
+import { buildEngineOf } from '../app/build';
+import { buildEngineEndpoint } from './docker/buildEngine';
 
 async function gitCheck(): Promise<DoctorCheck> {
   try {
@@ -116,6 +118,38 @@ async function probeCluster(target: ClusterTarget, env: NodeJS.ProcessEnv): Prom
   }
 }
 
+/** The engine `build.engine` names answers and holds the builder image (the workspace is shipped there). */
+async function buildEngineCheck(config: SlipwayConfig | undefined, env: NodeJS.ProcessEnv): Promise<DoctorCheck[]> {
+  if (!config?.build?.engine) return [];
+  let name = 'build engine';
+  let host = '?';
+  try {
+    const target = buildEngineOf(config)!;
+    name = `build engine (${target.label})`;
+    const { endpoint } = buildEngineEndpoint(target, env);
+    host = endpoint.host;
+    const docker = dockerClient(endpoint);
+    await docker.ping().catch((e: unknown) => {
+      throw engineError(endpoint, e);
+    });
+    const image = config.build.image;
+    const present = await docker.getImage(image).inspect().then(
+      () => true,
+      (e: unknown) => {
+        if (engineError(endpoint, e).kind === 'notFound') return false;
+        throw engineError(endpoint, e);
+      },
+    );
+    if (!present) {
+      return [{ name, ok: false, detail: `${host} answers, but the builder image ${image} is not there`, fix: `Build or load ${image} on that engine (docker -H ${host} …), or change build.image` }];
+    }
+    return [{ name, ok: true, detail: `${host} answers and has ${image}; the workspace is shipped there (no bind mount)` }];
+  } catch (e) {
+    const err = toSlipwayError(e, 'docker');
+    return [{ name, ok: false, detail: `${host === '?' ? '' : `${host}: `}${err.message}`, fix: err.hint ?? 'Check build.engine in slipway.yml' }];
+  }
+}
+
 /** The registry answers the v2 API (200, or 401 when it wants a login: reachable either way). */
 async function registryCheck(registry: string): Promise<DoctorCheck> {
   const name = `registry ${registry}`;
@@ -154,9 +188,10 @@ export async function runDoctorChecks(cwd: string, options: DoctorOptions = {}):
     configured,
   ]);
   const clusters = mergeClusters(config.clusters, [...(options.extraClusters ?? [])]);
-  const [probes, registries] = await Promise.all([
+  const [probes, registries, buildEngine] = await Promise.all([
     Promise.all(clusters.map((c) => probeCluster(c, env))),
     Promise.all(registriesNamedBy(config.config, clusters).map(registryCheck)),
+    buildEngineCheck(config.config, env),
   ]);
-  return [git, flow, ...engine, compose, ...config.checks, ...probes.flatMap(clusterChecks), ...registries];
+  return [git, flow, ...engine, compose, ...config.checks, ...buildEngine, ...probes.flatMap(clusterChecks), ...registries];
 }

@@ -5,7 +5,8 @@ import { imageTag, packageVersion } from '../core/build/version';
 import type { SlipwayConfig } from '../core/config/model';
 import type { RunEvents } from '../core/run/events';
 import { newRunId } from '../core/run/runId';
-import type { BuildPorts } from './ports';
+import { SlipwayError } from '../core/errors';
+import type { BuildEngineTarget, BuildPorts } from './ports';
 
 /**
  * The three runs as the CLI and the editor start them: read slipway.yml, reap what dead runs left, check the
@@ -20,27 +21,62 @@ export interface WorkflowOptions {
   readonly runId?: string;
 }
 
-async function prepare(ports: BuildPorts, options: WorkflowOptions, ping = true): Promise<{ config: SlipwayConfig; runId: string }> {
-  const config = options.config ?? (await ports.loadConfig(options.workspaceDir));
+/** The engine `build.engine` names (a cluster of slipway.yml or a Docker context), if any. */
+export function buildEngineOf(config: SlipwayConfig): BuildEngineTarget | undefined {
+  const engine = config.build?.engine;
+  if (!engine) return undefined;
+  if (engine.context !== undefined) return { label: `context ${engine.context}`, context: engine.context };
+  const cluster = config.clusters.find((c) => c.name === engine.cluster);
+  if (!cluster) {
+    throw new SlipwayError('config', `slipway.yml build.engine.cluster names no cluster ("${engine.cluster}")`, {
+      hint: `Known clusters: ${config.clusters.map((c) => c.name).join(', ') || 'none'}`,
+      remedies: [{ action: 'openConfig' }],
+    });
+  }
+  return { label: `cluster ${cluster.name}`, cluster };
+}
+
+/** The ports of the engine the runs use: the one `build.engine` names, else the default. */
+export function portsForConfig(ports: BuildPorts, config: SlipwayConfig): BuildPorts {
+  const target = buildEngineOf(config);
+  return target ? ports.onEngine(target) : ports;
+}
+
+async function prepare(basePorts: BuildPorts, options: WorkflowOptions, ping = true): Promise<{ config: SlipwayConfig; runId: string; ports: BuildPorts }> {
+  const config = options.config ?? (await basePorts.loadConfig(options.workspaceDir));
+  const ports = portsForConfig(basePorts, config);
   if (ping) await ports.ping();
   // The janitor runs beside the new run: it only touches resources of processes that are gone.
   void ports.reap().catch(() => undefined);
-  return { config, runId: options.runId ?? newRunId() };
+  return { config, runId: options.runId ?? newRunId(), ports };
 }
 
-export async function buildWorkspace(ports: BuildPorts, options: WorkflowOptions): Promise<BuildResult> {
+export async function buildWorkspace(basePorts: BuildPorts, options: WorkflowOptions): Promise<BuildResult> {
   // No ping: creating the container reports an unreachable engine just as clearly, and the build starts sooner.
-  const { config, runId } = await prepare(ports, options, false);
+  const { config, runId, ports } = await prepare(basePorts, options, false);
+  const target = buildEngineOf(config);
+  const engine = config.build?.engine;
+  // An engine that cannot see the workspace gets it shipped: a bind mount would show it its own disk.
+  const ship = !ports.seesWorkspace
+    ? { engine: target?.label ?? ports.endpoint.host, ...(engine?.ignore ? { ignore: engine.ignore } : {}), ...(engine?.artifacts ? { artifacts: engine.artifacts } : {}) }
+    : undefined;
   return runBuild(
-    { runId, workspaceDir: options.workspaceDir, config: config.build, owner: ports.owner, ...(ports.hostUser ? { hostUser: ports.hostUser } : {}) },
+    {
+      runId,
+      workspaceDir: options.workspaceDir,
+      config: config.build,
+      owner: ports.owner,
+      ...(ports.hostUser ? { hostUser: ports.hostUser } : {}),
+      ...(ship ? { ship } : {}),
+    },
     ports.builder,
     options.events,
     options.signal,
   );
 }
 
-export async function packageWorkspace(ports: BuildPorts, options: WorkflowOptions & { readonly version?: string }): Promise<PackageResult> {
-  const { config, runId } = await prepare(ports, options);
+export async function packageWorkspace(basePorts: BuildPorts, options: WorkflowOptions & { readonly version?: string }): Promise<PackageResult> {
+  const { config, runId, ports } = await prepare(basePorts, options);
   return runPackage(
     {
       runId,
@@ -57,10 +93,10 @@ export async function packageWorkspace(ports: BuildPorts, options: WorkflowOptio
 }
 
 export async function testWorkspace(
-  ports: BuildPorts,
+  basePorts: BuildPorts,
   options: WorkflowOptions & { readonly parallel?: number; readonly image?: string; readonly version?: string },
 ): Promise<IntegrationResult> {
-  const { config, runId } = await prepare(ports, options);
+  const { config, runId, ports } = await prepare(basePorts, options);
   // Without an explicit image, the one `slipway package` would tag for this commit.
   let image = options.image;
   let version = options.version;

@@ -19,9 +19,21 @@ export interface EngineName {
   readonly host: string;
 }
 
+/** Another engine for build, package and integration tests (`build.engine`): a cluster's engine or a Docker context. */
+export interface BuildEngineTarget {
+  /** As the run names it: `cluster prod-like`, `context ci`. */
+  readonly label: string;
+  readonly cluster?: ClusterConfig;
+  readonly context?: string;
+}
+
 /** Everything the build, package and integration runs need. */
 export interface BuildPorts {
   readonly endpoint: EngineName;
+  /** Whether the engine sees this machine's files (a local socket), so the workspace can be bind-mounted. */
+  readonly seesWorkspace: boolean;
+  /** The same ports on another engine; it is taken never to see the workspace (builds there are shipped). */
+  onEngine(target: BuildEngineTarget): BuildPorts;
   readonly builder: BuilderPort;
   readonly images: ImageBuilderPort;
   readonly git: GitVersionPort;
@@ -60,7 +72,7 @@ export interface PipelinePorts {
   describeWorkspace(dir: string, signal: AbortSignal): Promise<WorkspaceState>;
   history(workspaceDir: string): Promise<RunHistoryStore>;
   /** Tags `image` into `registry` as VERSION and pushes it; returns the pushed reference by digest. */
-  pushImage(options: { image: string; registry: string; version: string; signal: AbortSignal; log: LineSink }): Promise<PushedImage>;
+  pushImage(options: { image: string; registry: string; version: string; signal: AbortSignal; log: LineSink; engine?: BuildEngineTarget }): Promise<PushedImage>;
   /** The janitor on a cluster's engine: removes what runs of dead processes left there. */
   reapOn(cluster: ClusterConfig): Promise<ReapReport>;
   /** Compose environments on a cluster's engine (readiness and production tests run there). */

@@ -8,6 +8,7 @@ version: 1
 build:
   image: my-builder:latest        # the builder container; the workspace is mounted at workdir
   workdir: /src
+  # engine: { cluster: prod-like }  # or { context: NAME }: build, package and test on that engine (workspace shipped)
   steps:
     - { name: test, run: make test }
 package:

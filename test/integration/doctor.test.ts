@@ -86,6 +86,31 @@ describe('slipway doctor on the rig (clusters, registry, slipway.yml)', function
     assert.equal(report.checks.find((c) => c.name === 'cluster prod-like')?.ok, true, 'the other clusters are still checked');
   });
 
+  it('checks the build engine build.engine names: answering with the builder image, or which image is missing', () => {
+    const withEngine = (image: string): void =>
+      writeFileSync(
+        join(dir, 'slipway.yml'),
+        [
+          'version: 1',
+          `build: { image: "${image}", steps: [make], engine: { cluster: production } }`,
+          'clusters:',
+          `  production: { host: "${r.production.host}", role: production }`,
+          '',
+        ].join('\n'),
+      );
+    withEngine('slipway-rig/node:20');
+    const ready = doctor(dir).report.checks.find((c) => c.name === 'build engine (cluster production)');
+    assert.equal(ready?.ok, true, JSON.stringify(ready));
+    assert.match(ready!.detail, /has slipway-rig\/node:20; the workspace is shipped there/);
+    withEngine('slipway-test/no-such-builder:1');
+    const missing = doctor(dir);
+    assert.equal(missing.status, 1);
+    const check = missing.report.checks.find((c) => c.name === 'build engine (cluster production)');
+    assert.equal(check?.ok, false);
+    assert.match(check!.detail, /the builder image slipway-test\/no-such-builder:1 is not there/);
+    assert.match(check!.fix ?? '', /production\.sock/);
+  });
+
   it('reports a malformed slipway.yml at its line and a file it names that is missing', () => {
     writeFileSync(join(dir, 'slipway.yml'), 'version: 1\nbuild:\n  image: node:20\n  stepz: []\n');
     const broken = doctor(dir);

@@ -88,6 +88,37 @@ describe('faults: no fault ever ends green (rig)', function () {
     assert.equal(left, '', 'the killed build left no container behind');
   });
 
+  it('a worker engine SIGKILLed mid-build on a shipped workspace (build.engine): exit 1 naming it, nothing copied back, the workspace as it was', async () => {
+    const worker = r.prodLike.nodes.find((n) => n.role === 'worker' && n.name.endsWith('3')) ?? r.prodLike.nodes[r.prodLike.nodes.length - 1]!;
+    const dir = mkdtempSync(join(tmpdir(), 'slipway-fault-shipped-'));
+    dirs.push(dir);
+    const busybox = r.baseImages.find((i) => i.includes('busybox')) ?? r.baseImages[0]!;
+    writeFileSync(join(dir, 'source.txt'), 'original\n');
+    writeFileSync(
+      join(dir, 'slipway.yml'),
+      `version: 1\nbuild:\n  image: ${busybox}\n  engine: { cluster: worker }\n  steps:\n    - name: slow\n      run: echo changed > source.txt; echo new > made.txt; echo started; sleep 20; echo finished\nclusters:\n  worker: { host: "${worker.host}", role: test }\n`,
+    );
+    const run = startCli(['build'], process.env, dir);
+    await until('the build step to start', () => run.output().includes('started'), 60_000);
+    const pid = Number(readFileSync(`/run/slipway-rig/${worker.name}.pid`, 'utf8').trim());
+    process.kill(pid, 'SIGKILL');
+    try {
+      const ended = await run.ended;
+      assert.equal(ended.code, 1, `exit code (stdout:\n${ended.stdout}\nstderr:\n${ended.stderr})`);
+      assert.match(ended.stderr, new RegExp(`^slipway: Lost the Docker engine at ${worker.host.replace(/[/.]/g, '\\$&')} during the build`, 'm'));
+      assert.match(ended.stdout, /^--- build: ship workspace passed/m);
+      assert.match(ended.stdout, /^--- build: copy artifacts back (skipped|FAILED)/m);
+      assert.doesNotMatch(ended.stdout, /finished|PASSED/);
+      assert.equal(readFileSync(join(dir, 'source.txt'), 'utf8'), 'original\n', 'the workspace changed although nothing came back');
+      assert.throws(() => readFileSync(join(dir, 'made.txt')), 'a file of the dead build arrived');
+    } finally {
+      const restartMs = await restoreRig();
+      console.log(`      (scripts/rig/up.sh brought ${worker.name} back in ${(restartMs / 1000).toFixed(1)} s)`);
+    }
+    const version = await dockerCli(worker.host, ['version', '--format', '{{.Server.Version}}']);
+    assert.equal(version.code, 0, `${worker.name} answers again`);
+  });
+
   it('the CLI SIGKILLed mid-pipeline at the readiness tests: the next run reaps what it left; the history says interrupted, with the stages reached', async () => {
     const ws = await createPipelineWorkspace();
     try {

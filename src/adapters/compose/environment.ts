@@ -11,6 +11,7 @@ import { exitStatus } from '../docker/containers';
 import { engineError, type EngineEndpoint } from '../docker/endpoint';
 import { execFile, type ExecResult } from '../process';
 import { detectCompose, type ComposeCli } from './detect';
+import { copyBindsBack, shipBinds, type ShippedEnvironment } from '../docker/shippedBinds';
 
 const DOWN_TIMEOUT_MS = 90_000;
 
@@ -30,15 +31,30 @@ function sinkStream(write: (chunk: string) => void): PassThrough {
  * the compose project's label through the Engine API, so nothing is left behind.
  */
 export class ComposeEnvironments implements ComposePort {
+  private readonly shipped = new Map<string, Promise<ShippedEnvironment>>();
+
   constructor(
     private readonly docker: Docker,
     private readonly endpoint: EngineEndpoint,
     private readonly baseEnv: NodeJS.ProcessEnv,
+    /** False for an engine that cannot see the workspace: bind mounts of workspace folders are shipped as volumes. */
+    private readonly seesWorkspace = true,
     private readonly findCli: () => Promise<ComposeCli | undefined> = () => detectCompose(),
   ) {}
 
-  private overridePath(env: ComposeEnvironment): string {
-    return join(tmpdir(), `${env.projectName}.slipway-override.yml`);
+  private overridePath(env: ComposeEnvironment, which = 'override'): string {
+    return join(tmpdir(), `${env.projectName}.slipway-${which}.yml`);
+  }
+
+  /** The environment's workspace binds as volumes on this engine, shipped once per environment. */
+  private async shippedBinds(env: ComposeEnvironment, sink: OutputSink | undefined): Promise<ShippedEnvironment | undefined> {
+    if (this.seesWorkspace || !env.binds?.length) return undefined;
+    let shipping = this.shipped.get(env.projectName);
+    if (!shipping) {
+      shipping = shipBinds(this.docker, this.endpoint, env, (line) => sink?.stdout(`${line}\n`));
+      this.shipped.set(env.projectName, shipping);
+    }
+    return shipping;
   }
 
   private async cli(): Promise<ComposeCli> {
@@ -56,7 +72,14 @@ export class ComposeEnvironments implements ComposePort {
     const cli = await this.cli();
     const file = this.overridePath(env);
     await writeFile(file, env.labelOverride);
-    return execFile(cli.file, [...cli.prefix, '--project-name', env.projectName, '--file', env.composeFile, '--file', file, ...args], {
+    const files = ['--file', env.composeFile, '--file', file];
+    const shipped = args[0] === 'down' ? undefined : await this.shippedBinds(env, opts.sink);
+    if (shipped) {
+      const binds = this.overridePath(env, 'binds');
+      await writeFile(binds, shipped.override);
+      files.push('--file', binds);
+    }
+    return execFile(cli.file, [...cli.prefix, '--project-name', env.projectName, ...files, ...args], {
       cwd: env.workspaceDir,
       env: { ...this.baseEnv, ...env.env },
       ...(opts.signal ? { signal: opts.signal } : {}),
@@ -210,6 +233,10 @@ export class ComposeEnvironments implements ComposePort {
    * Falls back to `compose down` when the engine refuses or something remains.
    */
   async down(env: ComposeEnvironment, sink: OutputSink): Promise<void> {
+    const shipping = this.shipped.get(env.projectName);
+    this.shipped.delete(env.projectName);
+    const shipped = await shipping?.catch(() => undefined);
+    if (shipped) await copyBindsBack(this.docker, env, shipped, (line) => sink.stdout(`${line}\n`));
     try {
       const removed = await sweepProject(this.docker, env.projectName);
       const left = await projectResources(this.docker, env.projectName);
@@ -225,6 +252,7 @@ export class ComposeEnvironments implements ComposePort {
       }
     }
     await rm(this.overridePath(env), { force: true });
+    await rm(this.overridePath(env, 'binds'), { force: true });
   }
 }
 

@@ -1,8 +1,11 @@
 import type Docker from 'dockerode';
 import { PassThrough } from 'node:stream';
 import { SlipwayError, cancelledError } from '../../core/errors';
-import type { BuilderContainerSpec, BuilderPort, OutputSink } from '../../core/build/ports';
+import type { BuilderContainerSpec, BuilderPort, OutputSink, WorkspaceShipment } from '../../core/build/ports';
 import { engineError, type EngineEndpoint } from './endpoint';
+import { formatSize } from '../../core/build/packageRun';
+import { transferSummary, type ShippedFile } from '../../core/build/shipping';
+import { applyWorkspaceArchive, packWorkspace } from '../fs/workspaceArchive';
 
 function sinkStream(write: (chunk: string) => void): PassThrough {
   const s = new PassThrough();
@@ -87,6 +90,58 @@ export function lostEngine(endpoint: EngineEndpoint, what: string, cause: unknow
   });
 }
 
+/** The builder's numeric user (`uid:gid`, as Slipway sets it), for the owner of the shipped files; root otherwise. */
+function numericUser(user: string | undefined): { uid: number; gid: number } {
+  const m = /^(\d+)(?::(\d+))?$/.exec(user ?? '');
+  return m ? { uid: Number(m[1]), gid: Number(m[2] ?? m[1]) } : { uid: 0, gid: 0 };
+}
+
+interface Shipment {
+  readonly files: ReadonlyMap<string, ShippedFile>;
+  readonly at: number;
+}
+
+/** Uploads the workspace into the created (not yet started) container's workdir with the Engine API's archive upload. */
+async function shipWorkspace(container: Docker.Container, spec: BuilderContainerSpec, ship: WorkspaceShipment, endpoint: EngineEndpoint): Promise<Shipment> {
+  ship.started('ship');
+  const at = Date.now();
+  const packed = packWorkspace(spec.workspaceDir, { prefix: spec.workdir, ...numericUser(spec.user), ...(ship.ignore ? { ignore: ship.ignore } : {}) });
+  const [upload, pack] = await Promise.allSettled([container.putArchive(packed.stream, { path: '/' }), packed.done]);
+  if (pack.status === 'rejected') {
+    packed.stream.destroy();
+    throw new SlipwayError('config', `Cannot read the workspace to ship it: ${(pack.reason as Error).message}`, {
+      hint: 'Make the file readable, or leave it out with build.engine.ignore (or .dockerignore)',
+      cause: pack.reason,
+    });
+  }
+  if (upload.status === 'rejected') throw lostEngine(endpoint, 'the upload of the workspace', upload.reason);
+  ship.log(`shipped ${transferSummary(pack.value.report, formatSize)} to ${spec.workdir} on ${endpoint.host}`);
+  ship.ended('ship', pack.value.report);
+  return { files: pack.value.files, at };
+}
+
+/** Downloads the builder's workdir and applies what the build created, changed or deleted to the workspace. */
+async function copyBack(container: Docker.Container, spec: BuilderContainerSpec, ship: WorkspaceShipment, shipped: Shipment, endpoint: EngineEndpoint): Promise<void> {
+  ship.started('copyBack');
+  let archive: NodeJS.ReadableStream;
+  try {
+    archive = (await container.getArchive({ path: spec.workdir })) as NodeJS.ReadableStream;
+  } catch (e) {
+    throw lostEngine(endpoint, 'the copy of the results', e);
+  }
+  const base = spec.workdir.replace(/\/+$/, '').split('/').pop() ?? '';
+  const report = await applyWorkspaceArchive(archive, spec.workspaceDir, {
+    prefix: base,
+    shipped: shipped.files,
+    shippedAt: shipped.at,
+    ...(ship.artifacts ? { artifacts: ship.artifacts } : {}),
+  });
+  ship.log(`copied back ${transferSummary(report, formatSize)}${ship.artifacts ? ` (artifacts: ${ship.artifacts.join(', ')})` : ''}`);
+  for (const path of report.deleted ?? []) ship.log(`deleted ${path} (the build deleted it)`);
+  for (const path of report.keptLocal ?? []) ship.log(`kept ${path} as you changed it during the build (the build's version was not copied)`);
+  ship.ended('copyBack', report);
+}
+
 /** Runs builder containers through dockerode: create → attach → start → wait → remove; cancel = force remove. */
 export class DockerBuilder implements BuilderPort {
   constructor(
@@ -109,7 +164,8 @@ export class DockerBuilder implements BuilderPort {
         Tty: false,
         AttachStdout: true,
         AttachStderr: true,
-        HostConfig: { Binds: [`${spec.workspaceDir}:${spec.workdir}`] },
+        // A shipped build has no bind mount: the engine cannot see the workspace (it would see its own disk).
+        HostConfig: spec.ship ? {} : { Binds: [`${spec.workspaceDir}:${spec.workdir}`] },
       });
     } catch (e) {
       const err = engineError(this.endpoint, e);
@@ -133,6 +189,8 @@ export class DockerBuilder implements BuilderPort {
     const onAbort = (): void => void remove();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
+      const shipped = spec.ship ? await shipWorkspace(container, spec, spec.ship, this.endpoint) : undefined;
+      if (signal?.aborted) throw cancelledError('The build');
       const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
       const ended = new Promise<void>((resolve) => {
         stream.on('end', resolve);
@@ -144,6 +202,9 @@ export class DockerBuilder implements BuilderPort {
       const exitCode = await exitStatus(container, ended, this.endpoint, 'the build');
       // The attach stream can trail the exit by a few ms; don't lose the last lines (but don't hang on it).
       await Promise.race([ended, new Promise((r) => setTimeout(r, 2000).unref())]);
+      if (signal?.aborted) throw cancelledError('The build');
+      // Passed or failed, the results come back (a failed test step's reports are what the user needs).
+      if (spec.ship && shipped) await copyBack(container, spec, spec.ship, shipped, this.endpoint);
       if (signal?.aborted) throw cancelledError('The build');
       return { exitCode };
     } catch (e) {

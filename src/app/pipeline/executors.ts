@@ -131,7 +131,7 @@ export function createPipelineExecutors(tools: PipelineToolkit): PipelineExecuto
       if (!registry) {
         return { message: `packaged ${packaged.image} (no registry: not pushed)`, artifacts: { localImage: packaged.image } };
       }
-      const pushed = await tools.pushImage({ ...common(ctx), image: packaged.image, registry, version: ctx.version });
+      const pushed = await tools.pushImage({ ...common(ctx), config: ctx.config, image: packaged.image, registry, version: ctx.version });
       ctx.log(`pushed ${pushed.reference}`, 'info');
       return { message: `pushed ${pushed.reference}`, artifacts: { localImage: packaged.image, image: pushed.reference, digest: pushed.digest, tag: pushed.tag } };
     },

@@ -23,6 +23,7 @@ import type { PipelinePorts } from '../ports';
 import { createPipelineExecutors } from './executors';
 import { preflight, type PreflightFiles } from './preflight';
 import { pipelineToolkit } from './tools';
+import { portsForConfig } from '../build';
 import type { PipelineToolkit } from './toolkit';
 
 export interface PipelineRequest {
@@ -61,7 +62,7 @@ export function pipelineDependencies(ports: PipelinePorts): PipelineDependencies
     files: { files: ports.build.files, resolvePath: ports.build.resolvePath },
     owner: ownerOf(ports.build.owner),
     reap: async (config) => {
-      await Promise.all([ports.build.reap(), ...config.clusters.map((c) => ports.reapOn(c))].map((p) => p.catch(() => undefined)));
+      await Promise.all([portsForConfig(ports.build, config).reap(), ...config.clusters.map((c) => ports.reapOn(c))].map((p) => p.catch(() => undefined)));
     },
   };
 }

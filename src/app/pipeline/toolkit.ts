@@ -28,7 +28,7 @@ export interface PipelineToolkit {
   /** Builds the service image `NAME:VERSION` from the workspace; returns the local reference. */
   packageImage(options: Common & { workspaceDir: string; config: SlipwayConfig; version: string }): Promise<{ image: string; id?: string }>;
   /** Tags `image` into `registry` and pushes it; returns the pushed reference by digest. */
-  pushImage(options: Common & { image: string; registry: string; version: string }): Promise<PushedImage>;
+  pushImage(options: Common & { config: SlipwayConfig; image: string; registry: string; version: string }): Promise<PushedImage>;
   /** Brings up the integration compose environment with the packaged image and waits until the app is ready. */
   startStaging(options: Common & { workspaceDir: string; config: SlipwayConfig; image: string; version: string }): Promise<StagingEnvironment>;
   /** Deploys `image` (by digest) as the service on the cluster and waits for the rollout. */

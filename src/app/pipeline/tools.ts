@@ -10,7 +10,7 @@ import { SlipwayError, cancelledError } from '../../core/errors';
 import { RunEvents } from '../../core/run/events';
 import { serviceUrl } from '../../core/swarm/serviceUrl';
 import { lineWriter, type LineSink } from '../../core/run/lines';
-import { buildWorkspace, packageWorkspace } from '../build';
+import { buildEngineOf, buildWorkspace, packageWorkspace, portsForConfig } from '../build';
 import type { PipelinePorts } from '../ports';
 import { deployServiceAndWait, rollbackServiceAndWait } from '../serviceRollout';
 import type { PipelineToolkit, StagingEnvironment } from './toolkit';
@@ -40,7 +40,11 @@ export function pipelineToolkit(ports: PipelinePorts): PipelineToolkit {
   const adapters = ports.build;
   return {
     describeWorkspace: (dir, signal) => ports.describeWorkspace(dir, signal),
-    pushImage: (o) => ports.pushImage(o),
+    // From the engine that packaged the image (build.engine), where the image is.
+    pushImage: ({ config, ...o }) => {
+      const engine = buildEngineOf(config);
+      return ports.pushImage({ ...o, ...(engine ? { engine } : {}) });
+    },
 
     async deploy(o) {
       return deployServiceAndWait(ports.connect(o.cluster), ports.registryFor, {
@@ -138,17 +142,19 @@ export function pipelineToolkit(ports: PipelinePorts): PipelineToolkit {
      * functional tests, which run its test service; always torn down by `down()`.
      */
     async startStaging(o): Promise<StagingEnvironment> {
+      // On the engine that packaged the image (build.engine), where the image is.
+      const adapters = portsForConfig(ports.build, o.config);
       const integration = o.config.integration;
       if (!integration) throw new SlipwayError('config', 'slipway.yml has no integration section', { hint: 'Add integration: { compose: FILE, test: SERVICE }', remedies: [{ action: 'openConfig' }] });
       const template = await loadEnvironmentTemplate({ ...integration, section: 'integration' }, { workspaceDir: o.workspaceDir, files: adapters.files, resolvePath: adapters.resolvePath });
-      const ports = await adapters.portAllocator.freePorts(template.model.portVariables.length);
+      const hostPorts = await adapters.portAllocator.freePorts(template.model.portVariables.length);
       const env = environmentOf(template, {
         projectName: composeProjectName(`${o.runId}staging`, 1),
         runId: o.runId,
         workspaceDir: o.workspaceDir,
         kind: 'staging',
         owner: adapters.owner,
-        env: { SLIPWAY_IMAGE: o.image, SLIPWAY_VERSION: o.version, ...Object.fromEntries(template.model.portVariables.map((v, i) => [v, String(ports[i])])) },
+        env: { SLIPWAY_IMAGE: o.image, SLIPWAY_VERSION: o.version, ...Object.fromEntries(template.model.portVariables.map((v, i) => [v, String(hostPorts[i])])) },
       });
       const io = (log: LineSink, signal?: AbortSignal): EnvironmentIo => ({ compose: adapters.compose, info: (t) => log(t, 'info'), sink: () => sinkOf(log), ...(signal ? { signal } : {}) });
       let down: Promise<void> | undefined;

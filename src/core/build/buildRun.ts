@@ -6,7 +6,8 @@ import { LineSplitter } from '../run/lines';
 import { RunReporter } from '../run/reporter';
 import { builderCommand, builderUser, parseMarker } from './builderScript';
 import { runLabels, type RunOwner } from './labels';
-import type { BuilderPort } from './ports';
+import type { BuilderPort, WorkspaceShipment } from './ports';
+import { COPY_BACK_STAGE, SHIP_STAGE, type ShipSettings, type TransferPhase } from './shipping';
 
 /** How a build, package or integration run ended (the run-result model without a pause: nothing here waits for a person). */
 export type Verdict = Extract<RunResult, 'passed' | 'failed' | 'cancelled'>;
@@ -17,6 +18,8 @@ export interface BuildInput {
   readonly config: BuildConfig | undefined;
   readonly hostUser?: { uid: number; gid: number };
   readonly owner: RunOwner;
+  /** The build runs on an engine that cannot see the workspace (`build.engine`): ship it there and copy results back. */
+  readonly ship?: ShipSettings & { readonly engine: string };
 }
 
 export interface StepResult {
@@ -62,7 +65,30 @@ export async function runBuild(input: BuildInput, builder: BuilderPort, events: 
   const started = Date.now();
   const config = requireBuildConfig(input.config);
   const stages = config.steps.map((s, i) => stageNameOfStep(i, s.name));
-  reporter.start(`Build ${input.workspaceDir}`, stages);
+  const transferStage = { ship: SHIP_STAGE, copyBack: COPY_BACK_STAGE } as const;
+  reporter.start(
+    input.ship ? `Build ${input.workspaceDir} on ${input.ship.engine}` : `Build ${input.workspaceDir}`,
+    input.ship ? [SHIP_STAGE, ...stages, COPY_BACK_STAGE] : stages,
+  );
+  // A shipped build's two transfer stages, around the steps.
+  const transfers = new Map<TransferPhase, { startedAt?: number; ended?: boolean }>([['ship', {}], ['copyBack', {}]]);
+  let transferring: TransferPhase | undefined;
+  const shipment: WorkspaceShipment | undefined = input.ship && {
+    ...(input.ship.ignore ? { ignore: input.ship.ignore } : {}),
+    ...(input.ship.artifacts ? { artifacts: input.ship.artifacts } : {}),
+    started: (phase) => {
+      transferring = phase;
+      transfers.get(phase)!.startedAt = reporter.stageStarted(transferStage[phase]);
+    },
+    ended: (phase) => {
+      const t = transfers.get(phase)!;
+      if (t.startedAt === undefined || t.ended) return;
+      t.ended = true;
+      transferring = undefined;
+      reporter.stageEnded(transferStage[phase], t.startedAt, { result: 'passed' });
+    },
+    log: (line) => reporter.log(transferStage[transferring ?? 'ship'], 'info', line),
+  };
 
   const nonce = input.runId;
   const steps: { name: string; result: StepResult['result']; exitCode?: number; durationMs?: number; startedAt?: number }[] = config.steps.map((s) => ({
@@ -108,6 +134,7 @@ export async function runBuild(input: BuildInput, builder: BuilderPort, events: 
         workspaceDir: input.workspaceDir,
         user: builderUser(config.user, input.hostUser),
         labels: runLabels(input.runId, input.workspaceDir, 'build', input.owner),
+        ...(shipment ? { ship: shipment } : {}),
       },
       {
         stdout: (c) => out.push(c).forEach((l) => onLine('stdout', l)),
@@ -125,6 +152,15 @@ export async function runBuild(input: BuildInput, builder: BuilderPort, events: 
 
   const cancelled = error !== undefined && isCancellation(error);
   if (current >= 0) endStep(current, cancelled ? 'cancelled' : 'failed', cancelled ? undefined : exitCode, error?.userMessage);
+  for (const [phase, t] of transfers) {
+    if (!shipment) break;
+    if (t.startedAt !== undefined && !t.ended) {
+      t.ended = true;
+      reporter.stageEnded(transferStage[phase], t.startedAt, { result: cancelled ? 'cancelled' : 'failed', ...(error ? { message: error.userMessage } : {}) });
+    } else if (t.startedAt === undefined) {
+      reporter.skipped(transferStage[phase]);
+    }
+  }
   // A container that ended with a non-zero code outside any step (e.g. `sh` missing in the image).
   if (!error && exitCode !== 0 && steps.every((s) => s.result !== 'failed')) {
     error = new SlipwayError('docker', `The builder container exited with code ${exitCode} before the steps ran`, {

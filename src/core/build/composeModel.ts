@@ -13,6 +13,37 @@ export interface ComposeModel {
   /** Top-level named volumes and networks that compose creates (not external). */
   readonly volumes: readonly string[];
   readonly networks: readonly string[];
+  /** Bind mounts of workspace paths (`./tests:/tests`): an engine that cannot see the workspace gets them shipped. */
+  readonly binds?: readonly ComposeBind[];
+}
+
+/** A service's bind mount of a path relative to the compose file, as written there. */
+export interface ComposeBind {
+  readonly service: string;
+  /** Relative to the compose file's folder, e.g. `./tests`. */
+  readonly source: string;
+  readonly target: string;
+  readonly readOnly: boolean;
+}
+
+/** A host path relative to the compose file (`.`, `./x`, `../x`); named volumes and absolute paths are not. */
+function isRelativeHostPath(source: string): boolean {
+  return source === '.' || source === '..' || source.startsWith('./') || source.startsWith('../');
+}
+
+/** The workspace-relative bind mounts of one service (short `SRC:TARGET[:ro]` and long `type: bind` forms). */
+function bindsOf(service: string, volumes: unknown): ComposeBind[] {
+  if (!Array.isArray(volumes)) return [];
+  const binds: ComposeBind[] = [];
+  for (const v of volumes) {
+    if (typeof v === 'string') {
+      const [source, target, mode] = v.split(':');
+      if (source && target && isRelativeHostPath(source)) binds.push({ service, source, target, readOnly: (mode ?? '').split(',').includes('ro') });
+    } else if (isRecord(v) && v['type'] === 'bind' && typeof v['source'] === 'string' && typeof v['target'] === 'string' && isRelativeHostPath(v['source'])) {
+      binds.push({ service, source: v['source'], target: v['target'], readOnly: v['read_only'] === true });
+    }
+  }
+  return binds;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -47,8 +78,10 @@ export function parseComposeModel(text: string, file: string): ComposeModel {
   const dependsOn: Record<string, string[]> = {};
   const healthyDependsOn: Record<string, string[]> = {};
   const portVariables = new Set<string>();
+  const binds: ComposeBind[] = [];
   for (const name of services) {
     const svc = servicesMap[name];
+    binds.push(...bindsOf(name, isRecord(svc) ? svc['volumes'] : undefined));
     const deps = isRecord(svc) ? svc['depends_on'] : undefined;
     dependsOn[name] = Array.isArray(deps) ? deps.map(String) : isRecord(deps) ? Object.keys(deps) : [];
     healthyDependsOn[name] = isRecord(deps) ? Object.entries(deps).filter(([, d]) => isRecord(d) && d['condition'] === 'service_healthy').map(([k]) => k) : [];
@@ -73,7 +106,7 @@ export function parseComposeModel(text: string, file: string): ComposeModel {
       .filter(([, v]) => !(isRecord(v) && (v['external'] === true || isRecord(v['external']))))
       .map(([k]) => k);
   };
-  return { services, dependsOn, healthyDependsOn, portVariables: [...portVariables], volumes: named('volumes'), networks: named('networks') };
+  return { services, dependsOn, healthyDependsOn, portVariables: [...portVariables], volumes: named('volumes'), networks: named('networks'), binds };
 }
 
 /** The service to wait for: configured, else the first service the test service depends on. */
@@ -119,6 +152,21 @@ export function labelOverride(model: ComposeModel, labels: Readonly<Record<strin
     override['volumes'] = volumes;
   }
   return stringify(override);
+}
+
+/**
+ * A compose override that mounts, in place of each workspace bind mount, a volume holding a shipped copy of it (the
+ * volumes exist before `up`: they are external to compose). Compose merges a service's volumes by target, so the
+ * volume replaces the bind.
+ */
+export function shippedBindsOverride(binds: readonly { readonly bind: ComposeBind; readonly volume: string }[], version = '3.8'): string {
+  const services: Record<string, { volumes: unknown[] }> = {};
+  const volumes: Record<string, unknown> = {};
+  for (const { bind, volume } of binds) {
+    (services[bind.service] ??= { volumes: [] }).volumes.push({ type: 'volume', source: volume, target: bind.target, read_only: bind.readOnly });
+    volumes[volume] = { external: true };
+  }
+  return stringify({ version, services, volumes });
 }
 
 /** The compose file's `version:` (override files must use a compatible one). */

@@ -90,6 +90,8 @@ export function environmentOf(
     labels,
     labelOverride: labelOverride(template.model, labels, composeVersion(template.text) ?? '3.8'),
     ...(template.app === undefined ? { noDeps: true } : {}),
+    ...(template.model.binds?.length ? { binds: template.model.binds } : {}),
+    composeVersion: composeVersion(template.text) ?? '3.8',
   };
 }
 

@@ -1,3 +1,6 @@
+import type { ComposeBind } from './composeModel';
+import type { ShipSettings, TransferPhase, TransferReport } from './shipping';
+
 /**
  * What the build, package and integration runs need from the outside world. Adapters implement these
  * (dockerode, the compose CLI, git); unit tests use fakes.
@@ -15,10 +18,19 @@ export interface BuilderContainerSpec {
   readonly command: readonly string[];
   readonly workdir: string;
   readonly env: Readonly<Record<string, string>>;
-  /** Host directory bind-mounted at `workdir`. */
+  /** Host directory: bind-mounted at `workdir`, or shipped into it when `ship` is set. */
   readonly workspaceDir: string;
   readonly user?: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** The engine cannot see the workspace: ship it as an archive and copy the results back (no bind mount). */
+  readonly ship?: WorkspaceShipment;
+}
+
+/** A shipped build's round trip, reported as it happens. */
+export interface WorkspaceShipment extends ShipSettings {
+  readonly started: (phase: TransferPhase) => void;
+  readonly ended: (phase: TransferPhase, report: TransferReport) => void;
+  readonly log: (line: string) => void;
 }
 
 export interface BuilderPort {
@@ -60,6 +72,10 @@ export interface ComposeEnvironment {
   readonly labelOverride: string;
   /** The test service runs alone (`run --no-deps`): it tests a service deployed elsewhere. */
   readonly noDeps?: boolean;
+  /** Bind mounts of workspace paths; shipped as volumes to an engine that cannot see the workspace. */
+  readonly binds?: readonly ComposeBind[];
+  /** The compose file's format version (for override files). */
+  readonly composeVersion?: string;
 }
 
 /** What the engine says about a service's container, reduced to what readiness needs. */

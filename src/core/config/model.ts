@@ -28,6 +28,21 @@ export interface BuildConfig {
   readonly steps: readonly BuildStep[];
   /** 'host' (default: the invoking user's uid:gid, so artifacts are theirs), 'root', or "uid[:gid]". */
   readonly user: string;
+  /** Where build, package and integration tests run; absent: the default engine, with the workspace bind-mounted. */
+  readonly engine?: BuildEngineConfig;
+}
+
+/**
+ * Another engine for the build (a cluster's manager or a Docker context): it cannot see the workspace, so the
+ * workspace is shipped to it as an archive and the results come back.
+ */
+export interface BuildEngineConfig {
+  readonly cluster?: string;
+  readonly context?: string;
+  /** `.dockerignore` patterns left out of the shipment; absent: the workspace's `.dockerignore`. */
+  readonly ignore?: readonly string[];
+  /** Workspace-relative paths copied back; absent: everything the build created, changed or deleted. */
+  readonly artifacts?: readonly string[];
 }
 
 export interface PackageConfig {

@@ -3,6 +3,7 @@ import { LineCounter, isMap, isPair, isScalar, parseDocument, type Document, typ
 import { SlipwayError } from '../errors';
 import validateSchema from './schemaValidator';
 import {
+  type BuildEngineConfig,
   CONFIG_DEFAULTS,
   type BuildStep,
   type ClusterConfig,
@@ -47,12 +48,21 @@ export function parseSlipwayConfig(text: string, options: ParseOptions = {}): Sl
     const pos = positionOf(doc, lineCounter, error, path);
     throw configError(file, pos, path.join('.'), describe(error));
   }
-  return normalise(data as RawConfig, options.baseDir);
+  const raw = data as RawConfig;
+  const engineCluster = raw.build?.engine?.cluster;
+  if (engineCluster !== undefined && !Object.hasOwn(raw.clusters ?? {}, engineCluster)) {
+    const node = doc.getIn(['build', 'engine', 'cluster'], true) as Node | undefined;
+    const known = Object.keys(raw.clusters ?? {});
+    const pos = node?.range ? lineCounter.linePos(node.range[0]) : { line: 1, col: 1 };
+    throw configError(file, pos, 'build.engine.cluster', `names no cluster of this file ("${engineCluster}")`, known.length > 0 ? `Known clusters: ${known.join(', ')}` : 'Add the cluster under clusters: (name: { host: …, role: … })');
+  }
+  return normalise(raw, options.baseDir);
 }
 
-function configError(file: string, pos: { line: number; col: number }, path: string, what: string): SlipwayError {
+function configError(file: string, pos: { line: number; col: number }, path: string, what: string, hint?: string): SlipwayError {
   const where = path ? `${path} ` : '';
   return new SlipwayError('config', `${file}:${pos.line}:${pos.col}: ${where}${what}`, {
+    ...(hint ? { hint } : {}),
     remedies: [{ action: 'openConfig', file, line: pos.line }],
     details: { file, line: pos.line, column: pos.col, path },
   });
@@ -138,7 +148,7 @@ interface RawStep {
 }
 interface RawConfig {
   version: 1;
-  build?: { image: string; workdir?: string; env?: Record<string, unknown>; user?: string; steps: (string | RawStep)[] };
+  build?: { image: string; workdir?: string; env?: Record<string, unknown>; user?: string; steps: (string | RawStep)[]; engine?: BuildEngineConfig };
   package?: { image: string; dockerfile?: string; context?: string; buildArgs?: Record<string, unknown> };
   integration?: { compose: string; test: string; app?: string; parallel?: number; readyTimeoutSeconds?: number; testTimeoutSeconds?: number };
   clusters?: Record<string, { role: ClusterRole; host?: string; context?: string; registry?: string; stackFiles?: string[]; tls?: { ca?: string; cert?: string; key?: string } }>;
@@ -204,6 +214,7 @@ function normalise(raw: RawConfig, baseDir: string | undefined): SlipwayConfig {
         env: stringMap(raw.build.env),
         steps: raw.build.steps.map(toStep),
         user: raw.build.user ?? CONFIG_DEFAULTS.user,
+        ...(raw.build.engine ? { engine: { ...raw.build.engine } } : {}),
       },
     }),
     ...(raw.package && {

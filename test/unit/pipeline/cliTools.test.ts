@@ -25,10 +25,9 @@ describe('pipeline CLI tool helpers', () => {
     assert.equal(pushedDigest('denied: requested access to the resource is denied'), undefined);
   });
 
-  it('points the docker and compose CLIs at the cluster: host, else context, with TLS files', () => {
-    const base = { DOCKER_HOST: 'unix:///elsewhere.sock', PATH: '/bin' };
+  it('points the docker and compose CLIs at the cluster by its host, with TLS files (contexts: adaptersPure.test)', () => {
+    const base = { DOCKER_HOST: 'unix:///elsewhere.sock', DOCKER_TLS_VERIFY: '1', PATH: '/bin' };
     assert.deepEqual(engineEnv({ host: 'unix:///p.sock' }, base), { DOCKER_HOST: 'unix:///p.sock', PATH: '/bin' });
-    assert.deepEqual(engineEnv({ context: 'prod' }, base), { DOCKER_CONTEXT: 'prod', PATH: '/bin' });
     const tls = engineEnv({ host: 'tcp://swarm-1:2376', tls: { ca: '/certs/ca.pem', cert: '/certs/cert.pem', key: '/certs/key.pem' } }, {});
     assert.equal(tls.DOCKER_TLS_VERIFY, '1');
     assert.equal(tls.DOCKER_CERT_PATH, '/certs');

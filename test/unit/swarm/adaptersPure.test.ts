@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveDockerContext } from '../../../src/adapters/docker/contexts';
+import { engineEnv } from '../../../src/adapters/docker/engineEnv';
 import { demuxBuffer } from '../../../src/adapters/docker/swarm';
 import { eventLineParser, type EngineEvent } from '../../../src/adapters/docker/swarmEvents';
 import { MANIFEST_ACCEPT, RegistryClient, registryBaseUrl, sortTags } from '../../../src/adapters/registry';
@@ -76,6 +77,14 @@ describe('docker contexts', () => {
     assert.match(e.tls?.ca ?? '', /docker\/ca\.pem$/);
     assert.equal(resolveDockerContext('default', { DOCKER_CONFIG: home, DOCKER_HOST: 'unix:///d.sock' }).host, 'unix:///d.sock');
     assert.throws(() => resolveDockerContext('nope', { DOCKER_CONFIG: home }), (e) => SlipwayError.is(e, 'config') && /Known contexts: default, remote/.test(e.hint ?? ''));
+  });
+
+  it('points the docker and compose CLIs at a context by its host and TLS files (docker-compose 1.x reads no contexts)', () => {
+    const env = engineEnv({ context: 'remote' }, { DOCKER_CONFIG: home, DOCKER_CONTEXT: 'other', PATH: '/bin' });
+    assert.equal(env.DOCKER_HOST, 'tcp://10.0.0.9:2376');
+    assert.equal(env.DOCKER_CONTEXT, undefined);
+    assert.equal(env.DOCKER_TLS_VERIFY, '1');
+    assert.match(env.DOCKER_CERT_PATH ?? '', /contexts\/tls\/[0-9a-f]{64}\/docker$/);
   });
 });
 
