@@ -265,6 +265,31 @@ describe('builds on a cluster engine (build.engine: the workspace shipped, resul
     }
   });
 
+  it('runs the pipeline up to the functional tests on the build engine: unit tests and build shipped, the image pushed from there', async () => {
+    const image = uniqueName('remote-pipe');
+    const dir = workspace((d) =>
+      editYaml(join(d, 'slipway.yml'), (doc) => {
+        doc.build.engine = { context: 'slipway-worker', ignore: ['.git', 'node_modules', 'dist'] };
+        doc.package.image = image;
+        doc.integration.parallel = 1;
+      }),
+    );
+    try {
+      const run = slipway(dir, ['pipeline', '--to', 'functional-tests'], { DOCKER_CONFIG: dockerConfig });
+      assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+      assert.match(run.stdout, new RegExp(`shipped \\d+ files, .* to /src on ${worker.host.replace(/[/.]/g, '\\$&')}`));
+      assert.match(run.stdout, new RegExp(`pushed ${r.registry}/${image}@sha256:[0-9a-f]{64}`));
+      assert.match(run.stdout, /PASS functional-tests/);
+      await workerDocker.getImage(`${image}:develop`).inspect();
+      await assert.rejects(manager.getImage(`${image}:develop`).inspect(), 'the pipeline packaged on the default engine');
+      assert.ok(existsSync(join(dir, 'dist', 'server.js')), 'the build stage brought no artifacts back');
+      assert.deepEqual(await labelled(workerDocker, dir), []);
+    } finally {
+      await workerDocker.getImage(`${image}:develop`).remove({ force: true }).catch(() => undefined);
+      await workerDocker.getImage(`${r.registry}/${image}:develop`).remove({ force: true }).catch(() => undefined);
+    }
+  });
+
   it('refuses an engine that names no cluster (slipway.yml:line:col) or an unknown Docker context, before anything runs', () => {
     const dir = workspace((d) => editYaml(join(d, 'slipway.yml'), (doc) => (doc.build.engine = { cluster: 'staging' })));
     const unknownCluster = slipway(dir, ['build']);
