@@ -6,8 +6,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workspaceHash } from '../../src/core/build/labels';
-import { createPipelineWorkspace } from '../support/pipelineWorkspace';
-import { dockerCli, exec, rig } from '../support/rig';
+import { createPipelineWorkspace, FIXTURE, freePort } from '../support/pipelineWorkspace';
+import { dockerCli, dockerOk, exec, rig, uniqueName, waitFor } from '../support/rig';
+import { setUpSwarmFixture } from './swarmFixture';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -117,6 +118,58 @@ describe('faults: no fault ever ends green (rig)', function () {
     }
     const version = await dockerCli(worker.host, ['version', '--format', '{{.Server.Version}}']);
     assert.equal(version.code, 0, `${worker.name} answers again`);
+  });
+
+  it('the production manager\'s engine SIGKILLed while a stack deploy follows convergence: exit 1 naming it, the outcome unknown, nothing claims success; afterwards releases and stacks tell the truth', async () => {
+    const fx = await setUpSwarmFixture(['1.0', '1.1']);
+    const ws = mkdtempSync(join(tmpdir(), 'slipway-fault-stack-'));
+    dirs.push(ws);
+    const stack = uniqueName('flt').replace(/[^a-z0-9-]/g, '').slice(0, 30);
+    const host = fx.hostOf('production');
+    writeFileSync(join(ws, 'slipway.yml'), `version: 1\npackage: { image: ${fx.repository.slice(fx.rig.registry.length + 1)} }\nclusters:\n  production: { host: ${host}, role: production }\ndeploy:\n  stack: ${stack}\n  files: [stack.yml]\n  app: app\n  registry: ${fx.rig.registry}\n`);
+    // The go-auth fixture's stack (app + Redis on the manager, an overlay network), on a port of its own.
+    writeFileSync(join(ws, 'stack.yml'), readFileSync(join(FIXTURE, 'stack.yml'), 'utf8').replace('${GO_AUTH_PORT:-18100}', String(await freePort())));
+    const cli = (...args: string[]) => exec(process.execPath, [CLI, '-C', ws, ...args], { env: { ...process.env, SLIPWAY_CLUSTERS: '' }, timeoutMs: 240_000 });
+    try {
+      const first = await cli('deploy', '1.0', '--cluster', 'production', '--yes');
+      assert.equal(first.code, 0, first.stderr + first.stdout);
+      const run = startCli(['-C', ws, 'deploy', '1.1', '--cluster', 'production', '--yes'], { ...process.env, SLIPWAY_CLUSTERS: '' }, ws);
+      await until('the deploy to follow the rollout', () => new RegExp(`^  ${stack}_app: `, 'm').test(run.output()), 60_000);
+      process.kill(Number(readFileSync(PRODUCTION_PID, 'utf8').trim()), 'SIGKILL');
+      try {
+        const ended = await run.ended;
+        assert.equal(ended.code, 1, `exit code (stdout:\n${ended.stdout}\nstderr:\n${ended.stderr})`);
+        assert.match(ended.stderr, new RegExp(`^slipway: Lost the Docker engine of cluster "production" \\(${host.replace(/[/.]/g, '\\$&')}\\) during the deploy of ${stack} 1\\.1 \\(E[A-Z]+\\): its outcome is unknown, and release #2 says so$`, 'm'));
+        assert.doesNotMatch(ended.stdout + ended.stderr, /converged: 1\.1|1\.1, release #2/);
+      } finally {
+        await restoreRig();
+      }
+      await waitFor(async () => (await dockerCli(host, ['node', 'ls'])).code === 0, { timeoutMs: 60_000, intervalMs: 500, what: 'production to answer' });
+      // The engine is back: the history says release #2 (1.1) has an unknown outcome, not that it converged …
+      const releases = await cli('releases', '--cluster', 'production', '--json');
+      assert.equal(releases.code, 0, releases.stderr);
+      const records = JSON.parse(releases.stdout) as { number: number; version: string; outcome?: { converged: boolean; unknown?: boolean } }[];
+      assert.deepEqual(records.map((x) => [x.number, x.version, x.outcome?.converged, x.outcome?.unknown]), [[1, '1.0', true, undefined], [2, '1.1', false, true]]);
+      const text = await cli('releases', '--cluster', 'production');
+      assert.match(text.stdout, /^#2 {2}1\.1 .* cli .*OUTCOME UNKNOWN \(the deploy did not say how it ended/m);
+      // … and the stacks list names what runs, release #2 with its unknown outcome, as the engine has it.
+      const spec = await dockerOk(host, ['service', 'inspect', `${stack}_app`, '--format', '{{.Spec.TaskTemplate.ContainerSpec.Image}}']);
+      assert.equal(spec, `${fx.repository}:1.1@${fx.digests['1.1']}`, 'the update was sent before the engine died');
+      const stacks = await cli('swarm', 'stacks', '--cluster', 'production');
+      assert.equal(stacks.code, 0, stacks.stderr);
+      assert.match(stacks.stdout, new RegExp(`^  ${stack} +1\\.1 +#2 \\(outcome unknown\\) +\\d+/\\d+ +(converged|converging) +2 services$`, 'm'));
+      // A deploy of the same version now settles it.
+      const again = await cli('deploy', '1.1', '--cluster', 'production', '--yes', '--force');
+      assert.equal(again.code, 0, again.stderr + again.stdout);
+      assert.match(again.stdout, /converged: 1\.1, release #3/);
+    } finally {
+      await dockerCli(host, ['stack', 'rm', stack]);
+      await waitFor(async () => (await dockerCli(host, ['network', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${stack}`])).stdout.trim() === '', { timeoutMs: 60_000, what: `networks of ${stack} gone` }).catch(() => undefined);
+      const configs = (await dockerCli(host, ['config', 'ls', '-q', '--filter', `label=io.slipway.stack=${stack}`])).stdout.split('\n').filter((l) => l);
+      if (configs.length > 0) await dockerCli(host, ['config', 'rm', ...configs]);
+      await dockerCli(host, ['volume', 'rm', `${stack}_redis-data`]);
+      await fx.cleanup();
+    }
   });
 
   it('the CLI SIGKILLed mid-pipeline at the readiness tests: the next run reaps what it left; the history says interrupted, with the stages reached', async () => {

@@ -4,13 +4,13 @@
  * until it converged or failed, and record a release in the cluster. CLI, editor and pipeline all call these.
  */
 import { delay } from '../../core/run/cancellation';
-import { SlipwayError, cancelledError } from '../../core/errors';
+import { SlipwayError, cancelledError, isCancellation, toSlipwayError } from '../../core/errors';
 import { convertStack, type DesiredStack } from '../../core/stack/convert';
 import { loadStack } from '../../core/stack/load';
 import { planChangesNothing, planStack, type StackPlan } from '../../core/stack/plan';
 import { needsRollout, stackSteps, describeStep, type StackStep } from '../../core/stack/steps';
 import { serviceConvergence, type ServiceConvergence } from '../../core/stack/convergence';
-import { nextReleaseNumber, releasesToPrune, type ReleaseRecord } from '../../core/stack/release';
+import { nextReleaseNumber, releasesToPrune, underwayOutcome, type ReleaseRecord } from '../../core/stack/release';
 import { formatImageRef, parseImageRef, shortDigest, tryParseImageRef, versionOf } from '../../core/swarm/imageRef';
 import type { RegistryLookup } from '../swarmOperations';
 import type { Confirmation } from '../../core/swarm/plans';
@@ -185,13 +185,33 @@ async function followConvergence(cluster: StackClusterPort, stack: string, follo
 
 /** Applies a prepared deploy (after the production guard), follows it to the end, and records the release. */
 export async function applyStackDeploy(deps: Pick<StackDeployDeps, 'cluster' | 'files'>, prepared: PreparedStackDeploy, options: StackApplyOptions): Promise<StackDeployResult> {
-  const { plan, desired } = prepared;
+  const { plan } = prepared;
   assertStackConfirmed(plan, options.confirmation);
   if (planChangesNothing(plan) && !plan.forced) {
     const app = prepared.source.app ? tryParseImageRef(plan.services.find((s) => s.name === `${plan.stack}_${prepared.source.app}`)?.to) : undefined;
     const runs = app ? `${versionOf(app)}${app.digest ? ` (${shortDigest(app.digest)})` : ''}` : prepared.version;
     return { outcome: 'unchanged', plan, version: prepared.version, services: [], remedies: [], message: `Stack ${plan.stack} on ${plan.cluster.name} already runs ${runs} as the files say; nothing to do` };
   }
+  // Recorded before anything is sent, as under way: a deploy whose process or engine dies leaves a record that says
+  // its outcome is unknown, never one claiming success, and never a cluster running what no release mentions.
+  const record = await recordRelease(deps.cluster, prepared, options, underwayOutcome());
+  const release = record.number;
+  let services: ServiceConvergence[];
+  try {
+    services = await sendAndFollow(deps, prepared, options);
+  } catch (e) {
+    throw await settleInterrupted(deps.cluster, record, plan, e);
+  }
+  const failed = services.find((s) => s.outcome === 'failed');
+  await settleRelease(deps.cluster, record, failed ? { converged: false, message: failed.message } : { converged: true, message: 'converged' });
+  const message = failed ? failed.message : `Stack ${plan.stack} on ${plan.cluster.name} converged: ${prepared.version}, release #${release}`;
+  const remedies: Remedy[] = failed ? [{ action: 'rollback', cluster: plan.cluster.name }, { action: 'releases', cluster: plan.cluster.name }] : [];
+  return { outcome: failed ? 'failed' : 'converged', plan, version: prepared.version, release, services, message, remedies };
+}
+
+/** Sends the plan's steps (networks first, then service by service) and follows every changed service to its end. */
+async function sendAndFollow(deps: Pick<StackDeployDeps, 'cluster' | 'files'>, prepared: PreparedStackDeploy, options: StackApplyOptions): Promise<ServiceConvergence[]> {
+  const { plan, desired } = prepared;
   const followed: Followed[] = [];
   const afterConvergence: Extract<StackStep, { kind: 'removeObject' }>[] = [];
   const byName = new Map(plan.services.map((s) => [s.name, s] as const));
@@ -237,45 +257,87 @@ export async function applyStackDeploy(deps: Pick<StackDeployDeps, 'cluster' | '
       await deps.cluster.removeObject(r.object, r.name);
     }
   }
-  const release = await recordRelease(deps.cluster, prepared, options, failed ? { converged: false, message: failed.message } : { converged: true, message: 'converged' });
-  const message = failed ? failed.message : `Stack ${plan.stack} on ${plan.cluster.name} converged: ${prepared.version}, release #${release}`;
-  const remedies: Remedy[] = failed ? [{ action: 'rollback', cluster: plan.cluster.name }, { action: 'releases', cluster: plan.cluster.name }] : [];
-  return { outcome: failed ? 'failed' : 'converged', plan, version: prepared.version, release, services, message, remedies };
+  return services;
+}
+
+/** Replaces the under-way record with how the deploy ended (records are Swarm configs: immutable, so remove and write). */
+async function settleRelease(cluster: StackClusterPort, record: ReleaseRecord, outcome: NonNullable<ReleaseRecord['outcome']>): Promise<void> {
+  await cluster.removeRelease(record.stack, record.number);
+  if (!(await cluster.writeRelease({ ...record, outcome }))) {
+    throw new SlipwayError('docker', `Could not settle release #${record.number} of ${record.stack} on ${record.cluster}: another deploy took its number`, { remedies: [{ action: 'releases', cluster: record.cluster }] });
+  }
+}
+
+/**
+ * The deploy stopped before it ended (engine lost, cancelled, an error from the engine). A lost engine cannot be told:
+ * its record keeps saying the outcome is unknown, and so does the error. Otherwise the record says what happened.
+ */
+async function settleInterrupted(cluster: StackClusterPort, record: ReleaseRecord, plan: StackPlan, error: unknown): Promise<unknown> {
+  const number = record.number;
+  if (SlipwayError.is(error, 'unreachable')) {
+    const engine = plan.cluster.host ?? (plan.cluster.context ? `context ${plan.cluster.context}` : 'its engine');
+    const reason = errnoCode(error) ?? error.message;
+    return new SlipwayError('unreachable', `Lost the Docker engine of cluster "${plan.cluster.name}" (${engine}) during the deploy of ${plan.stack} ${record.version} (${reason}): its outcome is unknown, and release #${number} says so`, {
+      hint: 'When the engine answers again, look at what the stack runs and at its releases; deploy again or roll back',
+      remedies: [{ action: 'releases', cluster: plan.cluster.name }, { action: 'rollback', cluster: plan.cluster.name }, { action: 'doctor' }],
+      cause: error,
+      details: { cluster: plan.cluster.name, stack: plan.stack, release: number, ...(plan.cluster.host ? { engine: plan.cluster.host } : {}) },
+    });
+  }
+  const outcome = isCancellation(error)
+    ? { converged: false, unknown: true, message: 'cancelled while it ran: Swarm carries on with what was sent' }
+    : { converged: false, message: toSlipwayError(error).message };
+  await settleRelease(cluster, record, outcome).catch(() => undefined);
+  return error;
+}
+
+/** The system error code (ECONNREFUSED, ECONNRESET…) under a chain of causes, if any. */
+function errnoCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
 }
 
 /** Writes the release record (retrying the number when another deploy took it) and prunes old records. */
-async function recordRelease(cluster: StackClusterPort, prepared: PreparedStackDeploy, options: StackApplyOptions, outcome: ReleaseRecord['outcome']): Promise<number> {
+async function recordRelease(cluster: StackClusterPort, prepared: PreparedStackDeploy, options: StackApplyOptions, outcome: ReleaseRecord['outcome']): Promise<ReleaseRecord> {
   const { desired, plan } = prepared;
   for (let attempt = 0; attempt < 5; attempt++) {
     const existing = await cluster.releases(desired.stack);
     const number = nextReleaseNumber(existing.map((r) => r.number));
-    const record: ReleaseRecord = {
-      format: 1,
-      stack: desired.stack,
-      cluster: plan.cluster.name,
-      number,
-      version: prepared.version,
-      ...(options.commit ? { commit: options.commit } : {}),
-      who: options.who,
-      when: (options.now?.() ?? new Date()).toISOString(),
-      trigger: options.trigger,
-      ...(options.reason ? { reason: options.reason } : {}),
-      ...(prepared.origin?.rollbackOf !== undefined ? { rollbackOf: prepared.origin.rollbackOf } : {}),
-      ...(prepared.origin?.promotedFrom ? { promotedFrom: prepared.origin.promotedFrom } : {}),
-      files: [...prepared.source.files],
-      services: desired.services.map((s) => ({ key: s.key, name: s.spec.Name, image: s.spec.TaskTemplate.ContainerSpec.Image, spec: s.spec })),
-      networks: desired.networks.map((n) => n.spec),
-      secrets: [...desired.secrets.map((s) => s.name), ...desired.externalSecrets],
-      configs: [...desired.configs.map((c) => c.name), ...desired.externalConfigs],
-      ...(outcome ? { outcome } : {}),
-      ...(prepared.source.onPush ? { onPush: prepared.source.onPush } : {}),
-    };
+    const record = releaseRecord(prepared, options, number, outcome);
     if (await cluster.writeRelease(record)) {
       for (const n of releasesToPrune([...existing.map((r) => r.number), number])) await cluster.removeRelease(desired.stack, n);
-      return number;
+      return record;
     }
   }
   throw new SlipwayError('docker', `Could not record the release of ${desired.stack} on ${plan.cluster.name}: other deploys kept taking the number`, { remedies: [{ action: 'retry' }] });
+}
+
+function releaseRecord(prepared: PreparedStackDeploy, options: StackApplyOptions, number: number, outcome: ReleaseRecord['outcome']): ReleaseRecord {
+  const { desired, plan } = prepared;
+  return {
+    format: 1,
+    stack: desired.stack,
+    cluster: plan.cluster.name,
+    number,
+    version: prepared.version,
+    ...(options.commit ? { commit: options.commit } : {}),
+    who: options.who,
+    when: (options.now?.() ?? new Date()).toISOString(),
+    trigger: options.trigger,
+    ...(options.reason ? { reason: options.reason } : {}),
+    ...(prepared.origin?.rollbackOf !== undefined ? { rollbackOf: prepared.origin.rollbackOf } : {}),
+    ...(prepared.origin?.promotedFrom ? { promotedFrom: prepared.origin.promotedFrom } : {}),
+    files: [...prepared.source.files],
+    services: desired.services.map((s) => ({ key: s.key, name: s.spec.Name, image: s.spec.TaskTemplate.ContainerSpec.Image, spec: s.spec })),
+    networks: desired.networks.map((n) => n.spec),
+    secrets: [...desired.secrets.map((s) => s.name), ...desired.externalSecrets],
+    configs: [...desired.configs.map((c) => c.name), ...desired.externalConfigs],
+    ...(outcome ? { outcome } : {}),
+    ...(prepared.source.onPush ? { onPush: prepared.source.onPush } : {}),
+  };
 }
 
 /** The version the stack's app runs now (its newest release, else its image tag): `deploy` without VERSION. */
