@@ -139,10 +139,15 @@ export class ComposeEnvironments implements ComposePort {
     }
   }
 
-  /** docker-proxy accepts a connection even when nothing listens behind it, then drops it: require it to stay open. */
+  /**
+   * docker-proxy accepts a connection even when nothing listens behind it, then drops it: require it to stay open.
+   * A port published on all interfaces of an engine reached over TCP or SSH is probed at that engine's host.
+   */
   portAnswers(host: string, port: number): Promise<boolean> {
+    const remote = /^(tcp|https?|ssh):\/\/(?:[^@/]*@)?(\[[^\]]+\]|[^:/]+)/.exec(this.endpoint.host)?.[2];
+    const target = remote && (host === '127.0.0.1' || host === '0.0.0.0' || host === '::' || host === '') ? remote.replace(/^\[|\]$/g, '') : host;
     return new Promise((resolve) => {
-      const socket = connect({ host, port });
+      const socket = connect({ host: target, port });
       let done = false;
       const finish = (ok: boolean): void => {
         if (done) return;
