@@ -203,7 +203,13 @@ export async function applyStackDeploy(deps: Pick<StackDeployDeps, 'cluster' | '
     throw await settleInterrupted(deps.cluster, record, plan, e);
   }
   const failed = services.find((s) => s.outcome === 'failed');
-  await settleRelease(deps.cluster, record, failed ? { converged: false, message: failed.message } : { converged: true, message: 'converged' });
+  try {
+    await settleRelease(deps.cluster, record, failed ? { converged: false, message: failed.message } : { converged: true, message: 'converged' });
+  } catch (e) {
+    // The deploy ended, but the engine went away before its record could say how: the record says unknown.
+    if (SlipwayError.is(e, 'unreachable')) throw lostEngineError(record, plan, e, failed ? `it failed (${failed.message})` : 'it converged');
+    throw e;
+  }
   const message = failed ? failed.message : `Stack ${plan.stack} on ${plan.cluster.name} converged: ${prepared.version}, release #${release}`;
   const remedies: Remedy[] = failed ? [{ action: 'rollback', cluster: plan.cluster.name }, { action: 'releases', cluster: plan.cluster.name }] : [];
   return { outcome: failed ? 'failed' : 'converged', plan, version: prepared.version, release, services, message, remedies };
@@ -273,22 +279,25 @@ async function settleRelease(cluster: StackClusterPort, record: ReleaseRecord, o
  * its record keeps saying the outcome is unknown, and so does the error. Otherwise the record says what happened.
  */
 async function settleInterrupted(cluster: StackClusterPort, record: ReleaseRecord, plan: StackPlan, error: unknown): Promise<unknown> {
-  const number = record.number;
-  if (SlipwayError.is(error, 'unreachable')) {
-    const engine = plan.cluster.host ?? (plan.cluster.context ? `context ${plan.cluster.context}` : 'its engine');
-    const reason = errnoCode(error) ?? error.message;
-    return new SlipwayError('unreachable', `Lost the Docker engine of cluster "${plan.cluster.name}" (${engine}) during the deploy of ${plan.stack} ${record.version} (${reason}): its outcome is unknown, and release #${number} says so`, {
-      hint: 'When the engine answers again, look at what the stack runs and at its releases; deploy again or roll back',
-      remedies: [{ action: 'releases', cluster: plan.cluster.name }, { action: 'rollback', cluster: plan.cluster.name }, { action: 'doctor' }],
-      cause: error,
-      details: { cluster: plan.cluster.name, stack: plan.stack, release: number, ...(plan.cluster.host ? { engine: plan.cluster.host } : {}) },
-    });
-  }
+  if (SlipwayError.is(error, 'unreachable')) return lostEngineError(record, plan, error);
   const outcome = isCancellation(error)
     ? { converged: false, unknown: true, message: 'cancelled while it ran: Swarm carries on with what was sent' }
     : { converged: false, message: toSlipwayError(error).message };
   await settleRelease(cluster, record, outcome).catch(() => undefined);
   return error;
+}
+
+/** The cluster's engine went away during a deploy: what is known of its outcome, and that its release says unknown. */
+function lostEngineError(record: ReleaseRecord, plan: StackPlan, error: SlipwayError, ended?: string): SlipwayError {
+  const engine = plan.cluster.host ?? (plan.cluster.context ? `context ${plan.cluster.context}` : 'its engine');
+  const reason = errnoCode(error) ?? error.message;
+  const what = `Lost the Docker engine of cluster "${plan.cluster.name}" (${engine}) during the deploy of ${plan.stack} ${record.version} (${reason})`;
+  return new SlipwayError('unreachable', ended ? `${what}: ${ended}, but the engine was lost before release #${record.number} could record that` : `${what}: its outcome is unknown, and release #${record.number} says so`, {
+    hint: 'When the engine answers again, look at what the stack runs and at its releases; deploy again or roll back',
+    remedies: [{ action: 'releases', cluster: plan.cluster.name }, { action: 'rollback', cluster: plan.cluster.name }, { action: 'doctor' }],
+    cause: error,
+    details: { cluster: plan.cluster.name, stack: plan.stack, release: record.number, ...(plan.cluster.host ? { engine: plan.cluster.host } : {}) },
+  });
 }
 
 /** The system error code (ECONNREFUSED, ECONNRESET…) under a chain of causes, if any. */

@@ -154,4 +154,23 @@ describe('following a stack deploy', () => {
     await assert.rejects(applyStackDeploy({ cluster: refusing, files: { read: async () => [], content: async () => new Uint8Array() } }, prepared, { trigger: 'cli', who: 'ann', pollMs: 1 }), /update out of sequence/);
     assert.deepEqual(records.get(1)!.outcome, { converged: false, message: 'rpc error: update out of sequence' });
   });
+
+  it('an engine lost after the deploy converged, before its release was settled: fails saying it converged but was not recorded', async () => {
+    const { port, target } = fakeCluster(0);
+    const { kept } = withReleases(port);
+    let writes = 0;
+    const lostAtTheEnd: StackClusterPort = {
+      ...kept,
+      writeRelease: async (r) => {
+        if (++writes > 1) throw new SlipwayError('unreachable', 'Cluster "prod-like": the engine at unix:///x.sock did not answer within 3 s');
+        return kept.writeRelease(r);
+      },
+    };
+    const plan = planStack(cluster, target, await port.running('demo'));
+    const prepared: PreparedStackDeploy = { plan, desired: target, version: '1.0', source: { stack: 'demo', files: ['stack.yml'] }, warnings: [] };
+    await assert.rejects(
+      applyStackDeploy({ cluster: lostAtTheEnd, files: { read: async () => [], content: async () => new Uint8Array() } }, prepared, { trigger: 'cli', who: 'ann', pollMs: 1 }),
+      /^SlipwayError: Lost the Docker engine of cluster "prod-like" \(unix:\/\/\/x\.sock\) during the deploy of demo 1\.0 \(Cluster "prod-like": the engine at unix:\/\/\/x\.sock did not answer within 3 s\): it converged, but the engine was lost before release #1 could record that$/,
+    );
+  });
 });
