@@ -5,17 +5,18 @@
  */
 import { delay } from '../../core/run/cancellation';
 import { SlipwayError, cancelledError } from '../../core/errors';
-import { convertStack, type DesiredStack } from '../../core/stack/convert';
+import { convertStack, type DesiredFileObject, type DesiredStack } from '../../core/stack/convert';
+import { CONTENT_LABEL } from '../../core/stack/objects';
 import { loadStack } from '../../core/stack/load';
 import { planChangesNothing, planStack, type StackPlan } from '../../core/stack/plan';
 import { needsRollout, stackSteps, describeStep, type StackStep } from '../../core/stack/steps';
 import { serviceConvergence, type ServiceConvergence } from '../../core/stack/convergence';
-import { nextReleaseNumber, releasesToPrune, type ReleaseRecord } from '../../core/stack/release';
+import { nextReleaseNumber, releaseFileObjects, releasesToPrune, type ReleaseRecord } from '../../core/stack/release';
 import { formatImageRef, parseImageRef, shortDigest, tryParseImageRef, versionOf } from '../../core/swarm/imageRef';
 import type { RegistryLookup } from '../swarmOperations';
 import type { Confirmation } from '../../core/swarm/plans';
 import type { Remedy } from '../../core/remedies';
-import type { StackClusterPort, StackFilesPort } from '../../core/stack/ports';
+import type { FileContent, StackClusterPort, StackFilesPort } from '../../core/stack/ports';
 import type { StackSource } from './source';
 
 export interface StackDeployDeps {
@@ -27,8 +28,8 @@ export interface StackDeployDeps {
 }
 
 export interface PreparedStackDeploy {
+  /** What changes, and (plan.desired) the stack as it will be applied. */
   readonly plan: StackPlan;
-  readonly desired: DesiredStack;
   readonly version: string;
   readonly source: StackSource;
   readonly warnings: readonly string[];
@@ -94,6 +95,13 @@ export async function pinImages(desired: DesiredStack, registryFor: RegistryLook
   return { ...desired, services };
 }
 
+/** Reads the content of every secret and config the stack creates from a file, noting its SHA-256 for the plan. */
+export async function withContentHashes(desired: DesiredStack, files: StackFilesPort): Promise<DesiredStack> {
+  const hashed = (list: readonly DesiredFileObject[]) => Promise.all(list.map(async (o) => (o.file === undefined ? o : { ...o, sha256: (await files.content(o.file)).sha256 })));
+  const [secrets, configs] = await Promise.all([hashed(desired.secrets), hashed(desired.configs)]);
+  return { ...desired, secrets, configs };
+}
+
 /** The app image for a version: `registry/image:VERSION`, or a full reference given as the version. */
 export function appImageFor(source: StackSource, version: string): string {
   const v = version.trim();
@@ -119,10 +127,10 @@ export async function prepareStackDeploy(deps: StackDeployDeps, source: StackSou
   const known = new Map<string, string>();
   const digest = ref.digest ?? options.digest;
   if (digest) known.set(`${ref.repository}:${ref.tag ?? 'latest'}`, digest);
-  const desired = await pinImages(convertStack(source.stack, loaded), deps.registryFor, known);
+  const desired = await withContentHashes(await pinImages(convertStack(source.stack, loaded), deps.registryFor, known), deps.files);
   const running = await deps.cluster.running(source.stack);
   const plan = planStack(deps.cluster.cluster, desired, running, { force: options.force });
-  return { plan, desired, version: versionOf(ref), source, warnings: loaded.warnings };
+  return { plan, version: versionOf(ref), source, warnings: loaded.warnings };
 }
 
 /** Throws `confirmationRequired` unless a production change was confirmed by naming its cluster. */
@@ -185,7 +193,7 @@ async function followConvergence(cluster: StackClusterPort, stack: string, follo
 
 /** Applies a prepared deploy (after the production guard), follows it to the end, and records the release. */
 export async function applyStackDeploy(deps: Pick<StackDeployDeps, 'cluster' | 'files'>, prepared: PreparedStackDeploy, options: StackApplyOptions): Promise<StackDeployResult> {
-  const { plan, desired } = prepared;
+  const { plan } = prepared;
   assertStackConfirmed(plan, options.confirmation);
   if (planChangesNothing(plan) && !plan.forced) {
     const app = prepared.source.app ? tryParseImageRef(plan.services.find((s) => s.name === `${plan.stack}_${prepared.source.app}`)?.to) : undefined;
@@ -195,7 +203,10 @@ export async function applyStackDeploy(deps: Pick<StackDeployDeps, 'cluster' | '
   const followed: Followed[] = [];
   const afterConvergence: Extract<StackStep, { kind: 'removeObject' }>[] = [];
   const byName = new Map(plan.services.map((s) => [s.name, s] as const));
-  for (const step of stackSteps(plan, desired)) {
+  const steps = stackSteps(plan);
+  // Every secret and config file is read (and checked against the plan) before the first change.
+  const contents = await plannedContents(deps.files, steps);
+  for (const step of steps) {
     if (options.signal?.aborted) throw cancelledError(`The deploy of ${plan.stack}`);
     if (step.kind === 'removeObject') {
       afterConvergence.push(step);
@@ -206,12 +217,16 @@ export async function applyStackDeploy(deps: Pick<StackDeployDeps, 'cluster' | '
       case 'createNetwork':
         await deps.cluster.createNetwork(step.spec);
         break;
-      case 'createSecret':
-        await deps.cluster.createSecret(step.object.name, await deps.files.content(step.object.file), step.object.labels);
+      case 'createSecret': {
+        const content = contents.get(`secret ${step.object.name}`)!;
+        await deps.cluster.createSecret(step.object.name, content.bytes, { ...step.object.labels, [CONTENT_LABEL]: content.sha256 });
         break;
-      case 'createConfig':
-        await deps.cluster.createConfig(step.object.name, await deps.files.content(step.object.file), step.object.labels);
+      }
+      case 'createConfig': {
+        const content = contents.get(`config ${step.object.name}`)!;
+        await deps.cluster.createConfig(step.object.name, content.bytes, { ...step.object.labels, [CONTENT_LABEL]: content.sha256 });
         break;
+      }
       case 'createService':
         await deps.cluster.createService(step.spec);
         followed.push({ sentAt: Date.now(), name: step.spec.Name, image: step.spec.TaskTemplate.ContainerSpec.Image, since: '', created: true, rolling: false });
@@ -243,9 +258,33 @@ export async function applyStackDeploy(deps: Pick<StackDeployDeps, 'cluster' | '
   return { outcome: failed ? 'failed' : 'converged', plan, version: prepared.version, release, services, message, remedies };
 }
 
+/**
+ * The contents of the secrets and configs to create (by `kind name`), refused when a file changed since the plan
+ * named its object for its content.
+ */
+async function plannedContents(files: StackFilesPort, steps: readonly StackStep[]): Promise<Map<string, FileContent>> {
+  const contents = new Map<string, FileContent>();
+  for (const step of steps) {
+    if (step.kind !== 'createSecret' && step.kind !== 'createConfig') continue;
+    const { object } = step;
+    const kind = step.kind === 'createSecret' ? 'secret' : 'config';
+    if (object.file === undefined) throw new SlipwayError('internal', `The ${kind} ${object.name} has no file to create it from`);
+    const content = await files.content(object.file);
+    if (content.sha256 !== object.sha256) {
+      throw new SlipwayError('config', `${object.file} changed after the deploy was planned (the ${kind} ${object.name} was named for its content then)`, {
+        hint: 'Plan the deploy again: the plan names secrets and configs by their content',
+        details: { file: object.file, [kind]: object.name },
+      });
+    }
+    contents.set(`${kind} ${object.name}`, content);
+  }
+  return contents;
+}
+
 /** Writes the release record (retrying the number when another deploy took it) and prunes old records. */
 async function recordRelease(cluster: StackClusterPort, prepared: PreparedStackDeploy, options: StackApplyOptions, outcome: ReleaseRecord['outcome']): Promise<number> {
-  const { desired, plan } = prepared;
+  const { plan } = prepared;
+  const { desired } = plan;
   for (let attempt = 0; attempt < 5; attempt++) {
     const existing = await cluster.releases(desired.stack);
     const number = nextReleaseNumber(existing.map((r) => r.number));
@@ -265,8 +304,7 @@ async function recordRelease(cluster: StackClusterPort, prepared: PreparedStackD
       files: [...prepared.source.files],
       services: desired.services.map((s) => ({ key: s.key, name: s.spec.Name, image: s.spec.TaskTemplate.ContainerSpec.Image, spec: s.spec })),
       networks: desired.networks.map((n) => n.spec),
-      secrets: [...desired.secrets.map((s) => s.name), ...desired.externalSecrets],
-      configs: [...desired.configs.map((c) => c.name), ...desired.externalConfigs],
+      ...releaseFileObjects(desired),
       ...(outcome ? { outcome } : {}),
       ...(prepared.source.onPush ? { onPush: prepared.source.onPush } : {}),
     };

@@ -30,7 +30,7 @@ function fakeCluster(readyAfter: number) {
   };
   const port: StackClusterPort = {
     cluster,
-    running: async () => ({ services: now.services.map((s) => ({ id: s.spec.Name, name: s.spec.Name, spec: s.spec as unknown as Record<string, unknown> })), networks: new Map([['id-default', 'demo_default']]), secrets: [], configs: [], owned: { networks: ['demo_default'], secrets: [], configs: [] } }),
+    running: async () => ({ services: now.services.map((s) => ({ id: s.spec.Name, name: s.spec.Name, spec: s.spec as unknown as Record<string, unknown> })), networks: new Map([['id-default', 'demo_default']]), secrets: [], configs: [], owned: { networks: ['demo_default'] }, releases: [] }),
     list: async () => [],
     createNetwork: async () => undefined,
     createSecret: async () => undefined,
@@ -63,8 +63,8 @@ describe('following a stack deploy', () => {
     const { port, calls, target } = fakeCluster(3);
     const plan = planStack(cluster, target, await port.running('demo'));
     assert.deepEqual(plan.services.filter((s) => s.action === 'update').map((s) => s.name), ['demo_app', 'demo_worker']);
-    const prepared: PreparedStackDeploy = { plan, desired: target, version: '1.0', source: { stack: 'demo', files: ['stack.yml'] }, warnings: [] };
-    const files = { read: async () => [], content: async () => new Uint8Array() };
+    const prepared: PreparedStackDeploy = { plan, version: '1.0', source: { stack: 'demo', files: ['stack.yml'] }, warnings: [] };
+    const files = { read: async () => [], content: async () => ({ bytes: new Uint8Array(), sha256: '' }) };
     const result = await applyStackDeploy({ cluster: port, files }, prepared, { trigger: 'cli', who: 'ann', pollMs: 1 });
     assert.equal(result.outcome, 'converged', result.message);
     assert.deepEqual(result.services.map((s) => [s.service, s.outcome]), [['demo_app', 'converged'], ['demo_worker', 'converged']]);
@@ -76,8 +76,8 @@ describe('following a stack deploy', () => {
     const { port, target } = fakeCluster(100);
     const gone: StackClusterPort = { ...port, stackState: async () => new Map() };
     const plan = planStack(cluster, target, await port.running('demo'));
-    const prepared: PreparedStackDeploy = { plan, desired: target, version: '1.0', source: { stack: 'demo', files: ['stack.yml'] }, warnings: [] };
-    const result = await applyStackDeploy({ cluster: gone, files: { read: async () => [], content: async () => new Uint8Array() } }, prepared, { trigger: 'cli', who: 'ann', pollMs: 1 });
+    const prepared: PreparedStackDeploy = { plan, version: '1.0', source: { stack: 'demo', files: ['stack.yml'] }, warnings: [] };
+    const result = await applyStackDeploy({ cluster: gone, files: { read: async () => [], content: async () => ({ bytes: new Uint8Array(), sha256: '' }) } }, prepared, { trigger: 'cli', who: 'ann', pollMs: 1 });
     assert.equal(result.outcome, 'failed');
     assert.match(result.message, /demo_app is no longer on cluster "prod-like"/);
   });
