@@ -12,12 +12,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installVsix, packageVsix, testRunnerStub } from '../scripts/vscode-host/vsix.mjs';
+import { median } from './common.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { runTests } = createRequire(join(repo, 'package.json'))('@vscode/test-electron');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 3) || 3;
 const GOAL_MS = 50;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const root = mkdtempSync(join(tmpdir(), 'slipway-bench-activation-'));
 try {

@@ -12,14 +12,11 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { arg, median, seconds } from './common.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(repo, 'dist', 'cli.js');
 const fixture = join(repo, 'test', 'fixtures', 'go-auth');
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
 const runs = Number(arg('--runs', '5'));
 const baseline = arg('--baseline', undefined);
 const uid = `${process.getuid()}:${process.getgid()}`;
@@ -43,11 +40,7 @@ function timed(file, args) {
   return ms;
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const fmt = seconds;
 
 /** The same steps as one `sh -c`, the way a user would run them by hand. */
 function plainDockerRun(dir, image, steps) {

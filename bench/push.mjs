@@ -15,13 +15,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { arg, median } from './common.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const run = promisify(execFile);
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
 const RUNS = Number(arg('--runs', '5'));
 const envFile = (path) => Object.fromEntries(readFileSync(path, 'utf8').split('\n').map((l) => /^([A-Z_]+)=(.*)$/.exec(l.trim())).filter(Boolean).map((m) => [m[1], m[2].replace(/^"|"$/g, '')]));
 const rig = envFile('/run/slipway-rig/env');
@@ -35,7 +32,6 @@ const STACK = `benchpush${RUN}`;
 const APP = join(repo, 'test', 'fixtures', 'swarm-app');
 const CLI = join(repo, 'dist', 'cli.js');
 const ws = mkdtempSync(join(tmpdir(), 'slipway-bench-push-'));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const docker = async (...args) => (await run('docker', ['-H', HOST, ...args], { maxBuffer: 64 << 20 })).stdout.trim();
 const slipway = async (...args) => (await run(process.execPath, [CLI, '-C', ws, ...args], { env: { ...process.env, SLIPWAY_CLUSTERS: '' }, maxBuffer: 64 << 20 })).stdout;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -12,14 +12,11 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { arg, median, seconds } from './common.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(repo, 'dist', 'cli.js');
 const fixture = join(repo, 'test', 'fixtures', 'go-auth');
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
 const runs = Number(arg('--runs', '5'));
 const image = 'slipway-rig/node:20';
 const uid = `${process.getuid()}:${process.getgid()}`;
@@ -74,11 +71,7 @@ function byHand(dir, n) {
   ];
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const fmt = seconds;
 
 try {
   const remote = workspace(true);

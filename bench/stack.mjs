@@ -14,13 +14,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { countingProxy } from './countingProxy.mjs';
+import { arg, median } from './common.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const run = promisify(execFile);
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
 const ROUNDS = Number(arg('--rounds', '3'));
 const HOST = arg('--host', process.env.SLIPWAY_RIG_PRODLIKE_HOST || 'unix:///var/run/docker.sock');
 const REGISTRY = process.env.SLIPWAY_RIG_REGISTRY || 'localhost:5000';
@@ -34,7 +31,6 @@ const proxy = await countingProxy(HOST.replace(/^unix:\/\//, ''), dir);
 const PROXY_HOST = proxy.host;
 const docker = (args, env = process.env) => run('docker', ['-H', PROXY_HOST, ...args], { env, maxBuffer: 16 * 1024 * 1024 });
 const direct = (args) => run('docker', ['-H', HOST, ...args]).catch((e) => ({ stdout: '', stderr: String(e) }));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // --- the workspace: the fixture, its slipway.yml pointing prod-like at the counting proxy ------------------------

@@ -16,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { countingProxy } from './countingProxy.mjs';
+import { arg, median } from './common.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(repo, 'package.json'));
@@ -23,10 +24,6 @@ const { SwarmCluster } = require('./out/src/adapters/docker/swarm.js');
 const { ClusterWatcher } = require('./out/src/adapters/docker/clusterWatcher.js');
 const run = promisify(execFile);
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
 const COUNT = Number(arg('--services', '200'));
 const HOST = arg('--host', process.env.SLIPWAY_RIG_PRODLIKE_HOST || 'unix:///var/run/docker.sock');
 const ENGINE_SOCKET = HOST.replace(/^unix:\/\//, '');
@@ -45,7 +42,6 @@ const counted = async (fn) => {
   return { value, ms: performance.now() - t0, calls: proxy.requests() - before };
 };
 const docker = (...args) => run('docker', ['-H', PROXY_HOST, ...args], { maxBuffer: 64 * 1024 * 1024 });
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const cluster = { name: 'prod-like', role: 'prod-like', host: PROXY_HOST, source: 'env' };
 const client = SwarmCluster.connect(cluster);

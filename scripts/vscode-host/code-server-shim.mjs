@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { format } from 'node:util';
-import { performUiAction } from './ui-driver.mjs';
+import { installUiDiagnostics, performUiAction } from './ui-driver.mjs';
 import {
   assertHostInstalled, closeChromium, freePort, hostEnv, launchChromium, startCodeServer, stopCodeServer,
 } from './host.mjs';
@@ -122,6 +122,7 @@ async function main() {
     }
   });
   await page.exposeFunction('codeAutomationExit', (code) => exitCode(code));
+  await installUiDiagnostics(page);
   if (verbose) page.on('console', (m) => console.error(`[chromium] ${m.text()}`));
 
   const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;

@@ -1,8 +1,9 @@
-import { appendFile, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, readdir, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { SlipwayError } from '../core/errors';
 import { ownerIsGone } from '../core/build/labels';
-import { latestRecords, settleRecord, type RunHistoryStore } from '../core/pipeline/history';
+import { latestRecords, settleRecord, type LiveRunLog, type RunHistoryStore } from '../core/pipeline/history';
+import { interruptedLogLine, isLiveRunLog } from '../core/pipeline/logFormat';
 import { processIsAlive } from './process';
 import { hostname } from 'node:os';
 import type { PipelineRunRecord } from '../core/pipeline/state';
@@ -39,12 +40,22 @@ export class JsonlRunHistory implements RunHistoryStore {
   }
 
   async readLog(runId: string): Promise<string | undefined> {
+    let text: string;
     try {
-      return await readFile(this.logFile(runId), 'utf8');
+      text = await readFile(this.logFile(runId), 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw e;
     }
+    if (!isLiveRunLog(text)) return text;
+    // Written as the run went and never replaced: still running, or its process died. The record says which.
+    const record = (await this.recent({ limit: 500 })).find((r) => r.runId === runId);
+    return record?.status === 'interrupted' ? `${text}${interruptedLogLine(record.reason)}\n` : text;
+  }
+
+  async openLog(runId: string, flushDelayMs = 200): Promise<LiveRunLog> {
+    await mkdir(this.logDir, { recursive: true });
+    return new AppendingRunLog(await open(this.logFile(runId), 'w'), flushDelayMs);
   }
 
   async append(record: PipelineRunRecord): Promise<void> {
@@ -77,6 +88,38 @@ export class JsonlRunHistory implements RunHistoryStore {
       .reverse()
       .sort((a, b) => b.startedAt - a.startedAt)
       .slice(0, options.limit ?? 50);
+  }
+}
+
+/** Lines queued and written in batches, one write at a time, in order; a failed write is dropped, never the run. */
+class AppendingRunLog implements LiveRunLog {
+  private queued: string[] = [];
+  private writing: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly handle: FileHandle,
+    private readonly flushDelayMs: number,
+  ) {}
+
+  write(lines: readonly string[]): void {
+    this.queued.push(...lines);
+    this.timer ??= setTimeout(() => void this.flush(), this.flushDelayMs);
+  }
+
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.queued.length === 0) return this.writing;
+    const text = this.queued.join('\n') + '\n';
+    this.queued = [];
+    this.writing = this.writing.then(() => this.handle.appendFile(text, 'utf8')).catch(() => undefined);
+    return this.writing;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    await this.handle.close().catch(() => undefined);
   }
 }
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { BuildCommandResult } from '../../src/vscode/build/index';
@@ -63,6 +63,25 @@ describe('Slipway: Build and Test in the extension host', function () {
       assert.deepEqual(result.tests.map((t) => `${t.label}:${t.state}`), ['broken:failed']);
     } finally {
       writeFileSync(file, original);
+    }
+  });
+
+  it('Slipway: Build on the engine build.engine names ships the workspace and the artifacts come back', async () => {
+    const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const file = join(root, 'slipway.yml');
+    const original = readFileSync(file, 'utf8');
+    // A named engine is never bind-mounted: the workspace goes as an archive, what the build writes comes back.
+    writeFileSync(file, original.replace('  workdir: /src\n', '  workdir: /src\n  engine: { cluster: prod-like, ignore: [.git, node_modules] }\n').replace(/steps:[\s\S]*?\npackage:/, 'steps:\n    - { name: stamp, run: "mkdir -p out && cat package.json > out/shipped.json" }\npackage:'));
+    rmSync(join(root, 'out'), { recursive: true, force: true });
+    try {
+      const result = await vscode.commands.executeCommand<BuildCommandResult>('slipway.build');
+      assert.ok(result, 'the command returned no result (an error notification was shown instead)');
+      assert.equal(result.verdict, 'passed', result.error?.message);
+      assert.deepEqual(result.tests.map((t) => `${t.label}:${t.state}`), ['stamp:passed']);
+      assert.equal(readFileSync(join(root, 'out', 'shipped.json'), 'utf8'), readFileSync(join(root, 'package.json'), 'utf8'));
+    } finally {
+      writeFileSync(file, original);
+      rmSync(join(root, 'out'), { recursive: true, force: true });
     }
   });
 

@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { AvailabilityChange } from '../../src/app/nodeAvailability';
+import type { TreeNodeModel } from '../../src/core/swarm/tree';
 import type { RolloutResult } from '../../src/vscode/swarm/commands';
+import { findNode } from './support/tree';
 import { serviceImage, setUpSwarmFixture, type SwarmFixture } from '../integration/swarmFixture';
 import { dockerCli, dockerOk, uniqueName, waitFor } from '../support/rig';
 import { workbench } from './support/workbench';
@@ -108,6 +111,46 @@ describe('Production changes are never one Enter away (real workbench dialogs)',
     const result = await promoting;
     assert.equal(result?.outcome, 'completed', result?.message);
     assert.equal(await serviceImage(fx.hostOf('production'), twin), `${fx.repository}:1.1@${fx.digests['1.1']}`);
+  });
+
+  it('Drain on a production worker wants the cluster typed (a wrong name and Escape change nothing); Activate too', async () => {
+    const tree = async () => (await vscode.commands.executeCommand<TreeNodeModel[]>('slipway.swarm.refresh'))!;
+    const worker = findNode(await tree(), (n) => n.kind === 'node' && n.cluster === 'production' && /^worker\b/.test(n.description ?? '') && /\bnodeActive\b/.test(n.contextValue))!;
+    assert.ok(worker?.nodeId, 'no active worker under production');
+    const availability = () => dockerOk(fx.hostOf('production'), ['node', 'inspect', worker.nodeId!, '--format', '{{.Spec.Availability}}']);
+    try {
+      const refused = vscode.commands.executeCommand<AvailabilityChange | undefined>('slipway.swarm.drainNode', worker);
+      await workbench.waitVisible('input');
+      assert.match(await workbench.text('inputTitle'), new RegExp(`Drain node ${worker.label} on the production cluster "production"`));
+      assert.match(await workbench.text('inputPrompt'), new RegExp(`${worker.label}: active → drain`));
+      await workbench.type('prod');
+      await workbench.press('Enter');
+      assert.equal(await workbench.isVisible('input'), true, 'a wrong name must not close the box');
+      assert.match(await workbench.text('inputPrompt'), /Type production to confirm/);
+      assert.equal(await availability(), 'active', 'a wrong name drained the node');
+      await workbench.press('Escape');
+      assert.equal(await refused, undefined, 'a cancelled drain returns nothing');
+      assert.equal(await availability(), 'active', 'Escape drained the node');
+
+      const draining = vscode.commands.executeCommand<AvailabilityChange | undefined>('slipway.swarm.drainNode', worker);
+      await workbench.waitVisible('input');
+      await workbench.type('production');
+      await workbench.press('Enter');
+      const drained = await draining;
+      assert.equal(drained?.to, 'drain', 'the typed name did not drain the node');
+      assert.equal(await availability(), 'drain');
+      const item = await waitFor(async () => findNode(await tree(), (n) => n.nodeId === worker.nodeId && /\bnodeDrained\b/.test(n.contextValue)), { timeoutMs: 15_000, what: 'the drained production node item' });
+
+      const activating = vscode.commands.executeCommand<AvailabilityChange | undefined>('slipway.swarm.activateNode', item);
+      await workbench.waitVisible('input');
+      assert.match(await workbench.text('inputTitle'), new RegExp(`Activate node ${worker.label} on the production cluster "production"`));
+      await workbench.type('production');
+      await workbench.press('Enter');
+      assert.equal((await activating)?.to, 'active');
+      assert.equal(await availability(), 'active');
+    } finally {
+      await dockerCli(fx.hostOf('production'), ['node', 'update', '--availability', 'active', worker.nodeId!]);
+    }
   });
 
   it('Open Logs follows live, ordered by time, each line with its task', async () => {

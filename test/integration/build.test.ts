@@ -1,11 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { parse, stringify } from 'yaml';
+import { CLI, FIXTURE, TempDirs, editYaml, git, slipway, type CliRun } from '../support/fixtureWorkspace';
 import { workspaceHash, runLabels } from '../../src/core/build/labels';
 import { LABEL_WORKSPACE } from '../../src/core/run/runId';
 import { reapOrphans } from '../../src/adapters/docker/janitor';
@@ -15,46 +14,12 @@ import { projectResources } from '../../src/adapters/compose/environment';
 // (dist/cli.js), on temp copies of the go-auth fixture. After every test: nothing labelled with the temp
 // workspace is left (containers, networks, volumes).
 
-const ROOT = join(__dirname, '..', '..', '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
-const FIXTURE = join(ROOT, 'test', 'fixtures', 'go-auth');
 const docker = new Docker({ socketPath: '/var/run/docker.sock' });
 const BUILDER = 'slipway-rig/node:20';
 
-interface CliRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function slipway(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
-  const r = spawnSync(process.execPath, [CLI, '-C', cwd, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 170_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function git(dir: string, ...args: string[]): void {
-  const r = spawnSync('git', ['-c', 'user.email=test@slipway', '-c', 'user.name=test', ...args], { cwd: dir, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-}
-
-const temps: string[] = [];
+const temps = new TempDirs();
 /** A temp git repository holding a copy of the fixture; `edit` rewrites slipway.yml / compose before the commit. */
-function workspace(edit?: (dir: string) => void): string {
-  const dir = mkdtempSync(join(tmpdir(), 'slipway-build-'));
-  temps.push(dir);
-  cpSync(FIXTURE, dir, { recursive: true });
-  edit?.(dir);
-  git(dir, 'init', '-q');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', 'fixture');
-  return dir;
-}
-
-function editYaml(file: string, change: (doc: Record<string, any>) => void): void { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const doc = parse(readFileSync(file, 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  change(doc);
-  writeFileSync(file, stringify(doc));
-}
+const workspace = (edit?: (dir: string) => void): string => temps.workspace('slipway-build-', edit);
 
 /** Everything on the engine carrying the workspace's label. */
 async function leftovers(dir: string): Promise<string[]> {
@@ -119,7 +84,7 @@ describe('containerized build, package and integration tests (real engine)', fun
   });
 
   after(() => {
-    for (const d of temps) rmSync(d, { recursive: true, force: true });
+    temps.removeAll();
   });
 
   describe('slipway build', () => {

@@ -1,12 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { parse, stringify } from 'yaml';
 import { workspaceHash } from '../../src/core/build/labels';
 import { LABEL_WORKSPACE } from '../../src/core/run/runId';
+import { CLI, FIXTURE, TempDirs, editYaml, slipway } from '../support/fixtureWorkspace';
 import { rig, uniqueName } from '../support/rig';
 
 // Builds on a cluster engine (build.engine): the engine cannot see the workspace, so it is shipped there as an
@@ -15,50 +14,9 @@ import { rig, uniqueName } from '../support/rig';
 // and brings back the same artifacts as a local build. Package, integration tests and compose bind mounts on a
 // worker engine reached through a Docker context.
 
-const ROOT = join(__dirname, '..', '..', '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
-const FIXTURE = join(ROOT, 'test', 'fixtures', 'go-auth');
-
-interface CliRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function slipway(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
-  const r = spawnSync(process.execPath, [CLI, '-C', cwd, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 170_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function git(dir: string, ...args: string[]): string {
-  const r = spawnSync('git', ['-c', 'user.email=test@slipway', '-c', 'user.name=test', ...args], { cwd: dir, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout;
-}
-
-function editYaml(file: string, change: (doc: Record<string, any>) => void): void { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const doc = parse(readFileSync(file, 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  change(doc);
-  writeFileSync(file, stringify(doc));
-}
-
-const temps: string[] = [];
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
-
-/** A temp git repository holding a copy of the fixture; `edit` changes it before the commit. */
-function workspace(edit?: (dir: string) => void): string {
-  const dir = tempDir('slipway-remote-');
-  cpSync(FIXTURE, dir, { recursive: true });
-  edit?.(dir);
-  git(dir, 'init', '-q');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', 'fixture');
-  return dir;
-}
+const temps = new TempDirs();
+const tempDir = (prefix: string): string => temps.make(prefix);
+const workspace = (edit?: (dir: string) => void): string => temps.workspace('slipway-remote-', edit);
 
 /** `path mode sha1` of every file under `dir/sub`, sorted: what "the same artifacts" means. */
 const LIST_FILES = 'cd "$1" && find "$2" -type f -exec stat -c "%n %a" {} \\; -exec sha1sum {} \\; | paste - - | awk "{print \\$1, \\$2, \\$3}" | sort';
@@ -93,7 +51,7 @@ describe('builds on a cluster engine (build.engine: the workspace shipped, resul
     assert.equal(created.status, 0, created.stderr);
   });
   after(() => {
-    for (const d of temps) rmSync(d, { recursive: true, force: true });
+    temps.removeAll();
   });
 
   it('builds in a workspace the engine cannot see: shipped, steps run there, the same artifacts as a local build come back', async () => {
@@ -262,6 +220,31 @@ describe('builds on a cluster engine (build.engine: the workspace shipped, resul
       assert.deepEqual(await labelled(workerDocker, hidden), []);
     } finally {
       await workerDocker.getImage(`${image}:develop`).remove({ force: true }).catch(() => undefined);
+    }
+  });
+
+  it('runs the pipeline up to the functional tests on the build engine: unit tests and build shipped, the image pushed from there', async () => {
+    const image = uniqueName('remote-pipe');
+    const dir = workspace((d) =>
+      editYaml(join(d, 'slipway.yml'), (doc) => {
+        doc.build.engine = { context: 'slipway-worker', ignore: ['.git', 'node_modules', 'dist'] };
+        doc.package.image = image;
+        doc.integration.parallel = 1;
+      }),
+    );
+    try {
+      const run = slipway(dir, ['pipeline', '--to', 'functional-tests'], { DOCKER_CONFIG: dockerConfig });
+      assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+      assert.match(run.stdout, new RegExp(`shipped \\d+ files, .* to /src on ${worker.host.replace(/[/.]/g, '\\$&')}`));
+      assert.match(run.stdout, new RegExp(`pushed ${r.registry}/${image}@sha256:[0-9a-f]{64}`));
+      assert.match(run.stdout, /PASS functional-tests/);
+      await workerDocker.getImage(`${image}:develop`).inspect();
+      await assert.rejects(manager.getImage(`${image}:develop`).inspect(), 'the pipeline packaged on the default engine');
+      assert.ok(existsSync(join(dir, 'dist', 'server.js')), 'the build stage brought no artifacts back');
+      assert.deepEqual(await labelled(workerDocker, dir), []);
+    } finally {
+      await workerDocker.getImage(`${image}:develop`).remove({ force: true }).catch(() => undefined);
+      await workerDocker.getImage(`${r.registry}/${image}:develop`).remove({ force: true }).catch(() => undefined);
     }
   });
 

@@ -139,10 +139,15 @@ export class ComposeEnvironments implements ComposePort {
     }
   }
 
-  /** docker-proxy accepts a connection even when nothing listens behind it, then drops it: require it to stay open. */
+  /**
+   * docker-proxy accepts a connection even when nothing listens behind it, then drops it: require it to stay open.
+   * A port published on all interfaces of an engine reached over TCP or SSH is probed at that engine's host.
+   */
   portAnswers(host: string, port: number): Promise<boolean> {
+    const remote = /^(tcp|https?|ssh):\/\/(?:[^@/]*@)?(\[[^\]]+\]|[^:/]+)/.exec(this.endpoint.host)?.[2];
+    const target = remote && (host === '127.0.0.1' || host === '0.0.0.0' || host === '::' || host === '') ? remote.replace(/^\[|\]$/g, '') : host;
     return new Promise((resolve) => {
-      const socket = connect({ host, port });
+      const socket = connect({ host: target, port });
       let done = false;
       const finish = (ok: boolean): void => {
         if (done) return;
@@ -243,6 +248,14 @@ export class ComposeEnvironments implements ComposePort {
       if (left.length > 0) throw new Error(`still present: ${left.join(', ')}`);
       sink.stdout(`removed ${removed.containers} containers, ${removed.networks} networks, ${removed.volumes} volumes of ${env.projectName}\n`);
     } catch (e) {
+      // The engine is gone: compose could not reach it either (it would only print its traceback). What is left
+      // carries the run's labels; the janitor of the next run on that engine removes it.
+      if (engineError(this.endpoint, e).kind === 'unreachable') {
+        sink.stderr(`cannot remove ${env.projectName}: the Docker engine at ${this.endpoint.host} is gone; the next run on it removes what is left\n`);
+        await rm(this.overridePath(env), { force: true });
+        await rm(this.overridePath(env, 'binds'), { force: true });
+        return;
+      }
       sink.stderr(`removing ${env.projectName} through the engine failed (${(e as Error).message}); running compose down\n`);
       try {
         const r = await this.exec(env, ['down', '--volumes', '--remove-orphans', '--timeout', '3'], { sink, timeoutMs: DOWN_TIMEOUT_MS });

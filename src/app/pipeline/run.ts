@@ -2,6 +2,7 @@ import type { SlipwayConfig } from '../../core/config/model';
 import { SlipwayError } from '../../core/errors';
 import {
   APPROVAL_STAGE,
+  formatEvent,
   formatRunLog,
   pipelineStages,
   resolveMode,
@@ -103,6 +104,13 @@ export async function runPipelineFor(deps: PipelineDependencies, request: Pipeli
   await deps.reap?.(config);
   request.onStart?.({ runId, mode, stages, selected, branch: ws.branch, version: ws.version, commit: ws.commit });
   const set = createPipelineExecutors(toolkit);
+  // The log is written as the run goes (a killed process keeps what it printed); the finished run's log replaces it.
+  const live = await history.openLog(runId).catch(() => undefined);
+  const onEvent: PipelineListener = (event) => {
+    live?.write(formatEvent(event, stages));
+    if (event.type === 'stageEnded' || event.type === 'runEnded') void live?.flush();
+    request.onEvent?.(event);
+  };
   let view: PipelineRunView;
   try {
     view = await runPipeline({
@@ -121,11 +129,12 @@ export async function runPipelineFor(deps: PipelineDependencies, request: Pipeli
       ...productionRollbackRemedy(config),
       artifacts,
       signal: request.signal,
-      onEvent: request.onEvent,
+      onEvent,
       onCheckpoint: (live) => history.append(toRecord(live, deps.owner)),
     });
   } finally {
     await set.cleanup().catch(() => undefined);
+    await live?.close();
   }
   await history.append(toRecord(view));
   await history.saveLog(view.runId, formatRunLog(view)).catch(() => undefined); // a log that cannot be kept must not fail the run

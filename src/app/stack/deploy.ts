@@ -4,14 +4,14 @@
  * until it converged or failed, and record a release in the cluster. CLI, editor and pipeline all call these.
  */
 import { delay } from '../../core/run/cancellation';
-import { SlipwayError, cancelledError } from '../../core/errors';
+import { SlipwayError, cancelledError, isCancellation, toSlipwayError } from '../../core/errors';
 import { convertStack, type DesiredFileObject, type DesiredStack } from '../../core/stack/convert';
 import { CONTENT_LABEL } from '../../core/stack/objects';
 import { loadStack } from '../../core/stack/load';
 import { planChangesNothing, planStack, type StackPlan } from '../../core/stack/plan';
 import { needsRollout, stackSteps, describeStep, type StackStep } from '../../core/stack/steps';
 import { serviceConvergence, type ServiceConvergence } from '../../core/stack/convergence';
-import { nextReleaseNumber, releaseFileObjects, releasesToPrune, type ReleaseRecord } from '../../core/stack/release';
+import { nextReleaseNumber, releaseFileObjects, releasesToPrune, underwayOutcome, type ReleaseRecord } from '../../core/stack/release';
 import { formatImageRef, parseImageRef, shortDigest, tryParseImageRef, versionOf } from '../../core/swarm/imageRef';
 import type { RegistryLookup } from '../swarmOperations';
 import type { Confirmation } from '../../core/swarm/plans';
@@ -200,12 +200,44 @@ export async function applyStackDeploy(deps: Pick<StackDeployDeps, 'cluster' | '
     const runs = app ? `${versionOf(app)}${app.digest ? ` (${shortDigest(app.digest)})` : ''}` : prepared.version;
     return { outcome: 'unchanged', plan, version: prepared.version, services: [], remedies: [], message: `Stack ${plan.stack} on ${plan.cluster.name} already runs ${runs} as the files say; nothing to do` };
   }
+  const steps = stackSteps(plan);
+  // Every secret and config file is read (and checked against the plan) before anything changes.
+  const contents = await plannedContents(deps.files, steps);
+  // Recorded before anything is sent, as under way: a deploy whose process or engine dies leaves a record that says
+  // its outcome is unknown, never one claiming success, and never a cluster running what no release mentions.
+  const record = await recordRelease(deps.cluster, prepared, options, underwayOutcome());
+  const release = record.number;
+  let services: ServiceConvergence[];
+  try {
+    services = await sendAndFollow(deps, prepared, steps, contents, options);
+  } catch (e) {
+    throw await settleInterrupted(deps.cluster, record, plan, e);
+  }
+  const failed = services.find((s) => s.outcome === 'failed');
+  try {
+    await settleRelease(deps.cluster, record, failed ? { converged: false, message: failed.message } : { converged: true, message: 'converged' });
+  } catch (e) {
+    // The deploy ended, but the engine went away before its record could say how: the record says unknown.
+    if (SlipwayError.is(e, 'unreachable')) throw lostEngineError(record, plan, e, failed ? `it failed (${failed.message})` : 'it converged');
+    throw e;
+  }
+  const message = failed ? failed.message : `Stack ${plan.stack} on ${plan.cluster.name} converged: ${prepared.version}, release #${release}`;
+  const remedies: Remedy[] = failed ? [{ action: 'rollback', cluster: plan.cluster.name }, { action: 'releases', cluster: plan.cluster.name }] : [];
+  return { outcome: failed ? 'failed' : 'converged', plan, version: prepared.version, release, services, message, remedies };
+}
+
+/** Sends the plan's steps (networks first, then service by service) and follows every changed service to its end. */
+async function sendAndFollow(
+  deps: Pick<StackDeployDeps, 'cluster' | 'files'>,
+  prepared: PreparedStackDeploy,
+  steps: readonly StackStep[],
+  contents: ReadonlyMap<string, FileContent>,
+  options: StackApplyOptions,
+): Promise<ServiceConvergence[]> {
+  const { plan } = prepared;
   const followed: Followed[] = [];
   const afterConvergence: Extract<StackStep, { kind: 'removeObject' }>[] = [];
   const byName = new Map(plan.services.map((s) => [s.name, s] as const));
-  const steps = stackSteps(plan);
-  // Every secret and config file is read (and checked against the plan) before the first change.
-  const contents = await plannedContents(deps.files, steps);
   for (const step of steps) {
     if (options.signal?.aborted) throw cancelledError(`The deploy of ${plan.stack}`);
     if (step.kind === 'removeObject') {
@@ -252,10 +284,50 @@ export async function applyStackDeploy(deps: Pick<StackDeployDeps, 'cluster' | '
       await deps.cluster.removeObject(r.object, r.name);
     }
   }
-  const release = await recordRelease(deps.cluster, prepared, options, failed ? { converged: false, message: failed.message } : { converged: true, message: 'converged' });
-  const message = failed ? failed.message : `Stack ${plan.stack} on ${plan.cluster.name} converged: ${prepared.version}, release #${release}`;
-  const remedies: Remedy[] = failed ? [{ action: 'rollback', cluster: plan.cluster.name }, { action: 'releases', cluster: plan.cluster.name }] : [];
-  return { outcome: failed ? 'failed' : 'converged', plan, version: prepared.version, release, services, message, remedies };
+  return services;
+}
+
+/** Replaces the under-way record with how the deploy ended (records are Swarm configs: immutable, so remove and write). */
+async function settleRelease(cluster: StackClusterPort, record: ReleaseRecord, outcome: NonNullable<ReleaseRecord['outcome']>): Promise<void> {
+  await cluster.removeRelease(record.stack, record.number);
+  if (!(await cluster.writeRelease({ ...record, outcome }))) {
+    throw new SlipwayError('docker', `Could not settle release #${record.number} of ${record.stack} on ${record.cluster}: another deploy took its number`, { remedies: [{ action: 'releases', cluster: record.cluster }] });
+  }
+}
+
+/**
+ * The deploy stopped before it ended (engine lost, cancelled, an error from the engine). A lost engine cannot be told:
+ * its record keeps saying the outcome is unknown, and so does the error. Otherwise the record says what happened.
+ */
+async function settleInterrupted(cluster: StackClusterPort, record: ReleaseRecord, plan: StackPlan, error: unknown): Promise<unknown> {
+  if (SlipwayError.is(error, 'unreachable')) return lostEngineError(record, plan, error);
+  const outcome = isCancellation(error)
+    ? { converged: false, unknown: true, message: 'cancelled while it ran: Swarm carries on with what was sent' }
+    : { converged: false, message: toSlipwayError(error).message };
+  await settleRelease(cluster, record, outcome).catch(() => undefined);
+  return error;
+}
+
+/** The cluster's engine went away during a deploy: what is known of its outcome, and that its release says unknown. */
+function lostEngineError(record: ReleaseRecord, plan: StackPlan, error: SlipwayError, ended?: string): SlipwayError {
+  const engine = plan.cluster.host ?? (plan.cluster.context ? `context ${plan.cluster.context}` : 'its engine');
+  const reason = errnoCode(error) ?? error.message;
+  const what = `Lost the Docker engine of cluster "${plan.cluster.name}" (${engine}) during the deploy of ${plan.stack} ${record.version} (${reason})`;
+  return new SlipwayError('unreachable', ended ? `${what}: ${ended}, but the engine was lost before release #${record.number} could record that` : `${what}: its outcome is unknown, and release #${record.number} says so`, {
+    hint: 'When the engine answers again, look at what the stack runs and at its releases; deploy again or roll back',
+    remedies: [{ action: 'releases', cluster: plan.cluster.name }, { action: 'rollback', cluster: plan.cluster.name }, { action: 'doctor' }],
+    cause: error,
+    details: { cluster: plan.cluster.name, stack: plan.stack, release: record.number, ...(plan.cluster.host ? { engine: plan.cluster.host } : {}) },
+  });
+}
+
+/** The system error code (ECONNREFUSED, ECONNRESET…) under a chain of causes, if any. */
+function errnoCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
 }
 
 /**
@@ -282,38 +354,44 @@ async function plannedContents(files: StackFilesPort, steps: readonly StackStep[
 }
 
 /** Writes the release record (retrying the number when another deploy took it) and prunes old records. */
-async function recordRelease(cluster: StackClusterPort, prepared: PreparedStackDeploy, options: StackApplyOptions, outcome: ReleaseRecord['outcome']): Promise<number> {
+async function recordRelease(cluster: StackClusterPort, prepared: PreparedStackDeploy, options: StackApplyOptions, outcome: ReleaseRecord['outcome']): Promise<ReleaseRecord> {
   const { plan } = prepared;
   const { desired } = plan;
   for (let attempt = 0; attempt < 5; attempt++) {
     const existing = await cluster.releases(desired.stack);
     const number = nextReleaseNumber(existing.map((r) => r.number));
-    const record: ReleaseRecord = {
-      format: 1,
-      stack: desired.stack,
-      cluster: plan.cluster.name,
-      number,
-      version: prepared.version,
-      ...(options.commit ? { commit: options.commit } : {}),
-      who: options.who,
-      when: (options.now?.() ?? new Date()).toISOString(),
-      trigger: options.trigger,
-      ...(options.reason ? { reason: options.reason } : {}),
-      ...(prepared.origin?.rollbackOf !== undefined ? { rollbackOf: prepared.origin.rollbackOf } : {}),
-      ...(prepared.origin?.promotedFrom ? { promotedFrom: prepared.origin.promotedFrom } : {}),
-      files: [...prepared.source.files],
-      services: desired.services.map((s) => ({ key: s.key, name: s.spec.Name, image: s.spec.TaskTemplate.ContainerSpec.Image, spec: s.spec })),
-      networks: desired.networks.map((n) => n.spec),
-      ...releaseFileObjects(desired),
-      ...(outcome ? { outcome } : {}),
-      ...(prepared.source.onPush ? { onPush: prepared.source.onPush } : {}),
-    };
+    const record = releaseRecord(prepared, options, number, outcome);
     if (await cluster.writeRelease(record)) {
       for (const n of releasesToPrune([...existing.map((r) => r.number), number])) await cluster.removeRelease(desired.stack, n);
-      return number;
+      return record;
     }
   }
   throw new SlipwayError('docker', `Could not record the release of ${desired.stack} on ${plan.cluster.name}: other deploys kept taking the number`, { remedies: [{ action: 'retry' }] });
+}
+
+function releaseRecord(prepared: PreparedStackDeploy, options: StackApplyOptions, number: number, outcome: ReleaseRecord['outcome']): ReleaseRecord {
+  const { plan } = prepared;
+  const { desired } = plan;
+  return {
+    format: 1,
+    stack: desired.stack,
+    cluster: plan.cluster.name,
+    number,
+    version: prepared.version,
+    ...(options.commit ? { commit: options.commit } : {}),
+    who: options.who,
+    when: (options.now?.() ?? new Date()).toISOString(),
+    trigger: options.trigger,
+    ...(options.reason ? { reason: options.reason } : {}),
+    ...(prepared.origin?.rollbackOf !== undefined ? { rollbackOf: prepared.origin.rollbackOf } : {}),
+    ...(prepared.origin?.promotedFrom ? { promotedFrom: prepared.origin.promotedFrom } : {}),
+    files: [...prepared.source.files],
+    services: desired.services.map((s) => ({ key: s.key, name: s.spec.Name, image: s.spec.TaskTemplate.ContainerSpec.Image, spec: s.spec })),
+    networks: desired.networks.map((n) => n.spec),
+    ...releaseFileObjects(desired),
+    ...(outcome ? { outcome } : {}),
+    ...(prepared.source.onPush ? { onPush: prepared.source.onPush } : {}),
+  };
 }
 
 /** The version the stack's app runs now (its newest release, else its image tag): `deploy` without VERSION. */

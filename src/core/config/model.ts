@@ -1,3 +1,5 @@
+import type { ShipSettings } from '../build/shipping';
+
 /** The typed, defaulted form of slipway.yml (see schemas/slipway.schema.json for the file format). */
 export type ClusterRole = 'test' | 'prod-like' | 'production';
 
@@ -36,13 +38,9 @@ export interface BuildConfig {
  * Another engine for the build (a cluster's manager or a Docker context): it cannot see the workspace, so the
  * workspace is shipped to it as an archive and the results come back.
  */
-export interface BuildEngineConfig {
+export interface BuildEngineConfig extends ShipSettings {
   readonly cluster?: string;
   readonly context?: string;
-  /** `.dockerignore` patterns left out of the shipment; absent: the workspace's `.dockerignore`. */
-  readonly ignore?: readonly string[];
-  /** Workspace-relative paths copied back; absent: everything the build created, changed or deleted. */
-  readonly artifacts?: readonly string[];
 }
 
 export interface PackageConfig {

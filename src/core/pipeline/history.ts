@@ -9,6 +9,20 @@ export interface RunHistoryStore {
   saveLog(runId: string, text: string): Promise<void>;
   /** The saved log of a run, or undefined when it was never saved or has been pruned. */
   readLog(runId: string): Promise<string | undefined>;
+  /** A log written as the run goes; `saveLog` replaces it with the finished run's log when the run ends. */
+  openLog(runId: string): Promise<LiveRunLog>;
+}
+
+/**
+ * A run's log written while it goes, so a run whose process is killed keeps what it printed up to its death. Lines are
+ * batched (they reach the file within a moment, in order): cheap for a chatty build.
+ */
+export interface LiveRunLog {
+  /** Queues lines (without their newlines). */
+  write(lines: readonly string[]): void;
+  /** Writes what is queued now (a stage's end, so its verdict is on disk). */
+  flush(): Promise<void>;
+  close(): Promise<void>;
 }
 
 /**

@@ -79,6 +79,16 @@ export function formatRunLog(view: PipelineRunView): string {
   return [header + '\n', ...stages.map((s) => formatStageLog(view, s))].join('');
 }
 
+/** A log written as the run went (it starts with the runStarted line), not the finished run's log that replaces it. */
+export function isLiveRunLog(text: string): boolean {
+  return /^Pipeline \S+ on .* \(\d+ stages?\)\n/.test(text);
+}
+
+/** The line that ends the live log of a run whose process died (the record says so; the process could not). */
+export function interruptedLogLine(reason: string | undefined): string {
+  return `Pipeline interrupted: ${reason ?? 'its process died before it ended'}`;
+}
+
 /** One stage's part of a run log (from its header to the next header), or undefined when the stage is not in it. */
 export function stageLogOf(runLog: string, stage: string): string | undefined {
   const lines = runLog.split('\n');

@@ -11,7 +11,7 @@ export interface StackView {
   readonly name: string;
   readonly services: readonly SwarmService[];
   /** The newest release record, when Slipway deployed it. */
-  readonly release?: { readonly number: number; readonly version: string; readonly when: string; readonly trigger: string; readonly converged: boolean };
+  readonly release?: { readonly number: number; readonly version: string; readonly when: string; readonly trigger: string; readonly converged: boolean; readonly outcomeUnknown?: boolean };
   /** The version the stack runs: the release's, else the most common image tag. */
   readonly version: string;
   readonly running: number;
@@ -44,7 +44,7 @@ export function stackOverview(snapshot: ClusterSnapshot, releases: readonly Rele
       return {
         name,
         services: [...services].sort((a, b) => (a.name < b.name ? -1 : 1)),
-        ...(r ? { release: { number: r.number, version: r.version, when: r.when, trigger: r.trigger, converged: r.outcome?.converged !== false } } : {}),
+        ...(r ? { release: { number: r.number, version: r.version, when: r.when, trigger: r.trigger, converged: r.outcome?.converged !== false, ...(r.outcome?.unknown ? { outcomeUnknown: true } : {}) } } : {}),
         version: r?.version ?? mostCommon(services.map((s) => s.version)),
         running,
         desired,
@@ -56,7 +56,7 @@ export function stackOverview(snapshot: ClusterSnapshot, releases: readonly Rele
 
 export function stacksTable(views: readonly StackView[]): string {
   if (views.length === 0) return '  (no stacks)';
-  const rows = views.map((v) => [v.name, v.version, v.release ? `#${v.release.number}` : '-', `${v.running}/${v.desired}`, v.converged ? 'converged' : 'converging', `${v.services.length} services`]);
+  const rows = views.map((v) => [v.name, v.version, v.release ? `#${v.release.number}${v.release.outcomeUnknown ? ' (outcome unknown)' : ''}` : '-', `${v.running}/${v.desired}`, v.converged ? 'converged' : 'converging', `${v.services.length} services`]);
   const head = ['STACK', 'VERSION', 'RELEASE', 'TASKS', 'STATE', 'SERVICES'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   return [head, ...rows].map((r) => `  ${r.map((c, i) => c.padEnd(widths[i]!)).join('  ')}`.trimEnd()).join('\n');

@@ -54,8 +54,11 @@ export interface ReleaseRecord {
   readonly configs: readonly string[];
   /** The stack's own secrets and configs with their content hashes (records older than this field have none). */
   readonly objects?: { readonly secrets: readonly ReleaseFileObject[]; readonly configs: readonly ReleaseFileObject[] };
-  /** How the deploy ended: converged, or failed with Swarm's reason. */
-  readonly outcome?: { readonly converged: boolean; readonly message: string };
+  /**
+   * How the deploy ended: converged, or failed with Swarm's reason. `unknown`: the record is written before the deploy
+   * sends anything and says so until the deploy settles it; a deploy whose process or engine was lost leaves it so.
+   */
+  readonly outcome?: { readonly converged: boolean; readonly message: string; readonly unknown?: boolean };
   /** The stack follows pushes (deploy.onPush): the agent on the cluster reads it from the newest release. */
   readonly onPush?: OnPushPolicy;
 }
@@ -131,10 +134,15 @@ export function releaseFileObjects(desired: DesiredStack): Pick<ReleaseRecord, '
   };
 }
 
+/** What a release says until its deploy settles it (and forever when the deploy was lost before it could). */
+export function underwayOutcome(): NonNullable<ReleaseRecord['outcome']> {
+  return { converged: false, unknown: true, message: 'the deploy did not say how it ended: it was under way when its process or the engine was lost' };
+}
+
 /** "#3  1.1  2026-12-01 02:10  alice  pipeline 17  (rollback to #1)" */
 export function describeRelease(r: ReleaseRecord): string {
   const when = r.when.replace('T', ' ').slice(0, 16);
   const extra = r.rollbackOf !== undefined ? `rollback to #${r.rollbackOf}` : r.promotedFrom ? `promoted from ${r.promotedFrom.cluster} #${r.promotedFrom.release}` : (r.reason ?? '');
-  const outcome = r.outcome && !r.outcome.converged ? '  FAILED' : '';
+  const outcome = r.outcome?.unknown ? `  OUTCOME UNKNOWN (${r.outcome.message})` : r.outcome && !r.outcome.converged ? '  FAILED' : '';
   return `#${r.number}  ${r.version}  ${when}  ${r.who}  ${r.trigger}${r.commit ? `  ${r.commit.slice(0, 8)}` : ''}${extra ? `  (${extra})` : ''}${outcome}`;
 }

@@ -241,6 +241,7 @@ export function registerSwarmCommands(context: vscode.ExtensionContext, model: C
       const text = await vscode.window.showInputBox({
         prompt: `Replicas of ${service.name} on ${cluster}`,
         value: String(service.replicas ?? 1),
+        ignoreFocusOut: true,
         validateInput: (v) => (/^\d+$/.test(v.trim()) ? undefined : 'A whole number ≥ 0'),
       });
       if (text === undefined) throw new SlipwayError('cancelled', 'Scale cancelled');

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PipelineRunRecord } from '../../../src/core/pipeline';
 import { JsonlRunHistory, runHistoryFor } from '../../../src/adapters/runHistory';
@@ -55,6 +55,26 @@ describe('run history (.git/slipway/runs.jsonl)', () => {
     assert.equal(await h.readLog('b'), 'log of b\n');
     assert.equal(await h.readLog('a'), undefined, 'the oldest log is pruned');
     await assert.rejects(h.readLog('../runs'), /is not a run id/);
+  });
+
+  it('writes a run\'s log as it goes (batched), replaced by the finished log; a dead run\'s log ends saying it was interrupted', async () => {
+    const h = new JsonlRunHistory(join(dir, 'slipway', 'runs.jsonl'));
+    const live = await h.openLog('r1');
+    live.write(['Pipeline r1 on develop @ develop (2 stages)', '==> [1/2] build: Build', '    step one']);
+    assert.equal(readFileSync(join(h.logDir, 'r1.slipway-log'), 'utf8'), '', 'batched: nothing written at once');
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(await h.readLog('r1'), 'Pipeline r1 on develop @ develop (2 stages)\n==> [1/2] build: Build\n    step one\n', 'on disk within the flush delay');
+    live.write(['PASS build (1.0s)']);
+    await live.flush();
+    assert.match((await h.readLog('r1'))!, /step one\nPASS build \(1\.0s\)\n$/);
+    // The process that ran it is gone (a pid no process has): the record settles as interrupted, and so does the log.
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    await h.append({ ...record('r1', 'develop', 1), status: 'running', owner: `${hostname()}:${dead}`, stages: [{ id: 'build', state: 'running' }] });
+    assert.match((await h.readLog('r1'))!, /PASS build \(1\.0s\)\nPipeline interrupted: the process running it \(.*\) died during build\n$/);
+    await live.close();
+    // A run that ends replaces the live log with the finished one.
+    await h.saveLog('r1', 'Pipeline r1 on develop @ develop (delivery), passed\n');
+    assert.equal(await h.readLog('r1'), 'Pipeline r1 on develop @ develop (delivery), passed\n');
   });
 
   it('outside a git repository it says so and how to fix it', async () => {

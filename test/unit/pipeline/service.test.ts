@@ -17,6 +17,12 @@ class MemoryHistory implements RunHistoryStore {
   async readLog(runId: string) {
     return this.logs.get(runId);
   }
+  live = new Map<string, string[]>();
+  async openLog(runId: string) {
+    const lines: string[] = [];
+    this.live.set(runId, lines);
+    return { write: (l: readonly string[]) => void lines.push(...l), flush: async () => undefined, close: async () => undefined };
+  }
   async append(r: PipelineRunRecord) {
     this.lines.push(r);
   }
@@ -80,6 +86,11 @@ describe('pipeline service (run, record, resume)', () => {
     assert.match(history.logs.get('one')!, /^Pipeline one on develop @ develop \(delivery\), paused\n==> \[1\/4\] checkout: Checkout\n/);
     assert.match(history.logs.get('one')!, /^WAIT deploy-production: waiting for approval/m);
     assert.doesNotMatch(history.logs.get('two')!, /checkout/, 'stages a run did not select are not in its log');
+    // While it ran, the log was written as it went: the header, each stage's start and verdict, in order.
+    const live = history.live.get('one')!;
+    assert.equal(live[0], 'Pipeline one on develop @ develop (4 stages)');
+    assert.ok(live.indexOf('==> [1/4] checkout: Checkout') < live.findIndex((l) => l.startsWith('PASS checkout')), live.join('\n'));
+    assert.match(live.join('\n'), /^WAIT deploy-production: waiting for approval/m);
 
     const state = pipelineViewState({ mode: 'delivery', busy: false, history: await history.recent() });
     assert.equal(state.run!.runId, 'two', 'the view shows the newest run when none is live');
