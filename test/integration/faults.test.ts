@@ -168,7 +168,7 @@ describe('faults: no fault ever ends green (rig)', function () {
     }
   });
 
-  it('the production manager\'s engine SIGKILLed while a stack deploy follows convergence: exit 1 naming it, the outcome unknown, nothing claims success; afterwards releases and stacks tell the truth', async () => {
+  it('the production manager\'s engine SIGKILLed while a stack deploy follows convergence: exit 1 naming it, the outcome unknown, nothing claims success; afterwards releases and stacks tell the truth; a CLI killed mid-deploy leaves its release unknown too', async () => {
     const fx = await setUpSwarmFixture(['1.0', '1.1']);
     const ws = mkdtempSync(join(tmpdir(), 'slipway-fault-stack-'));
     dirs.push(ws);
@@ -210,6 +210,15 @@ describe('faults: no fault ever ends green (rig)', function () {
       const again = await cli('deploy', '1.1', '--cluster', 'production', '--yes', '--force');
       assert.equal(again.code, 0, again.stderr + again.stdout);
       assert.match(again.stdout, /converged: 1\.1, release #3/);
+
+      // The CLI itself SIGKILLed while it follows a deploy: its release keeps saying the outcome is unknown.
+      const killedRun = startCli(['-C', ws, 'deploy', '1.0', '--cluster', 'production', '--yes'], { ...process.env, SLIPWAY_CLUSTERS: '' }, ws);
+      await until('the deploy to follow the rollout', () => new RegExp(`^  ${stack}_app: `, 'm').test(killedRun.output()), 60_000);
+      killedRun.child.kill('SIGKILL');
+      assert.equal((await killedRun.ended).signal, 'SIGKILL');
+      const afterKill = await cli('releases', '--cluster', 'production');
+      assert.match(afterKill.stdout, /^#3 {2}1\.1 .* cli(?! .*OUTCOME)/m);
+      assert.match(afterKill.stdout, /^#4 {2}1\.0 .* cli .*OUTCOME UNKNOWN/m);
     } finally {
       await dockerCli(host, ['stack', 'rm', stack]);
       await waitFor(async () => (await dockerCli(host, ['network', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${stack}`])).stdout.trim() === '', { timeoutMs: 60_000, what: `networks of ${stack} gone` }).catch(() => undefined);
