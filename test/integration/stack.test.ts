@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerCli, dockerOk, uniqueName, waitFor } from '../support/rig';
-import { setUpSwarmFixture, type SwarmFixture } from './swarmFixture';
+import { setUpSwarmFixture, stackSlipwayYml, type SwarmFixture } from './swarmFixture';
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
@@ -69,20 +69,7 @@ describe('stack deploys (slipway deploy/releases/rollback/promote) on the rig', 
     }
   };
   const writeWorkspace = (name: string, stackYml: string, extraClusterKeys = ''): void => {
-    writeFileSync(
-      join(ws, 'slipway.yml'),
-      `version: 1
-package: { image: ${fx.repository.slice(fx.rig.registry.length + 1)} }
-clusters:
-  prod-like: { host: ${fx.hostOf('prod-like')}, role: prod-like }
-  production: { host: ${fx.hostOf('production')}, role: production${extraClusterKeys} }
-deploy:
-  stack: ${name}
-  files: [stack.yml]
-  app: app
-  registry: ${fx.rig.registry}
-`,
-    );
+    writeFileSync(join(ws, 'slipway.yml'), stackSlipwayYml(fx, name, extraClusterKeys));
     writeFileSync(join(ws, 'stack.yml'), stackYml);
   };
   const image = (host: string, service: string) => dockerOk(host, ['service', 'inspect', service, '--format', '{{.Spec.TaskTemplate.ContainerSpec.Image}}']);

@@ -1,7 +1,8 @@
 /**
  * Stack deploys whose changes Swarm rolls no tasks for, and what the files drop: a change of only deploy.labels
  * converges at once (no rollout to wait for) and is recorded as a release; a network the files no longer name is
- * (and a config) is planned as a removal and removed after the services left it, as `docker stack deploy --prune` does.
+ * planned as a removal and removed after the services left it, as `docker stack deploy --prune` does; a config they
+ * no longer name stays while a kept release uses it (a rollback to that release needs it).
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -9,12 +10,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerCli, dockerOk, uniqueName, waitFor } from '../support/rig';
-import { setUpSwarmFixture, type SwarmFixture } from './swarmFixture';
+import { setUpSwarmFixture, stackSlipwayYml, type SwarmFixture } from './swarmFixture';
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
 interface DeployJson {
-  plan: { create: string[]; update: string[]; remove: string[]; services: { name: string; changes: { what: string }[] }[]; removeObjects: { networks: string[]; secrets: string[]; configs: string[] } };
+  plan: { create: string[]; update: string[]; remove: string[]; services: { name: string; changes: { what: string }[] }[]; removeObjects: { networks: string[]; secrets: string[]; configs: string[] }; keepObjects: { kind: string; name: string; releases: number[] }[] };
   outcome?: string;
   release?: number;
 }
@@ -58,19 +59,7 @@ describe('stack deploys without a rollout, and what the files drop (on the rig)'
     fx = await setUpSwarmFixture(['1.0']);
     ws = mkdtempSync(join(tmpdir(), 'slipway-stackchg-'));
     stack = uniqueName('chg').replace(/[^a-z0-9-]/g, '').slice(0, 30);
-    writeFileSync(
-      join(ws, 'slipway.yml'),
-      `version: 1
-package: { image: ${fx.repository.slice(fx.rig.registry.length + 1)} }
-clusters:
-  prod-like: { host: ${fx.hostOf('prod-like')}, role: prod-like }
-deploy:
-  stack: ${stack}
-  files: [stack.yml]
-  app: app
-  registry: ${fx.rig.registry}
-`,
-    );
+    writeFileSync(join(ws, 'slipway.yml'), stackSlipwayYml(fx, stack));
     writeFileSync(join(ws, 'app.conf'), 'greeting = hello\n');
     writeStack(stackFile('auth', ['back']));
     const first = deploy();
@@ -102,7 +91,7 @@ deploy:
     assert.equal(await dockerOk(host(), ['service', 'ps', '-q', `${stack}_app`]), tasksBefore, 'no task was replaced');
   });
 
-  it('removes a network and a config the files dropped once the service left them, planned as removals', async () => {
+  it('removes a network the files dropped once the service left it, and keeps a dropped config a kept release uses', async () => {
     writeStack(stackFile('billing', ['back', 'front'], true));
     assert.equal(deploy().out.outcome, 'converged');
     const networks = () => dockerOk(host(), ['network', 'ls', '--filter', `label=com.docker.stack.namespace=${stack}`, '--format', '{{.Name}}']).then((t) => t.split('\n').filter((l) => l).sort());
@@ -111,13 +100,14 @@ deploy:
     const plan = cli('deploy', '1.0', '--cluster', 'prod-like', '--plan');
     assert.equal(plan.status, 0, plan.stderr);
     assert.match(plan.stdout, new RegExp(`- network ${stack}_front  remove \\(no longer in the files\\)`));
-    assert.match(plan.stdout, new RegExp(`- config ${stack}_appconf  remove \\(no longer in the files\\)`));
+    assert.match(plan.stdout, new RegExp(`= config ${stack}_appconf  kept for a rollback: release #3 uses it`));
     assert.deepEqual(await networks(), [`${stack}_back`, `${stack}_front`], '--plan changed nothing');
     const { out } = deploy();
-    assert.deepEqual(out.plan.removeObjects, { networks: [`${stack}_front`], secrets: [], configs: [`${stack}_appconf`] });
+    assert.deepEqual(out.plan.removeObjects, { networks: [`${stack}_front`], secrets: [], configs: [] });
+    assert.deepEqual(out.plan.keepObjects, [{ kind: 'config', name: `${stack}_appconf`, releases: [3] }]);
     assert.equal(out.outcome, 'converged');
     assert.deepEqual(await networks(), [`${stack}_back`]);
-    assert.equal((await dockerCli(host(), ['config', 'inspect', `${stack}_appconf`])).code !== 0, true, 'the config is gone');
+    assert.equal(await dockerOk(host(), ['config', 'inspect', `${stack}_appconf`, '--format', '{{.Spec.Name}}']), `${stack}_appconf`, 'the config stays for a rollback to release 3');
     const again = JSON.parse(cli('deploy', '1.0', '--cluster', 'prod-like', '--plan', '--json').stdout) as DeployJson;
     assert.deepEqual(again.plan.removeObjects, { networks: [], secrets: [], configs: [] });
   });

@@ -83,6 +83,23 @@ export async function setUpSwarmFixture(versions: readonly string[] = ['1.0', '1
   };
 }
 
+/**
+ * slipway.yml of a workspace that deploys the fixture's app as the stack `stack` (files: stack.yml) to prod-like and,
+ * when `production` is given (extra keys of that cluster, e.g. `, stackFiles: [...]`), to production.
+ */
+export function stackSlipwayYml(fx: SwarmFixture, stack: string, production?: string): string {
+  return `version: 1
+package: { image: ${fx.repository.slice(fx.rig.registry.length + 1)} }
+clusters:
+  prod-like: { host: ${fx.hostOf('prod-like')}, role: prod-like }
+${production !== undefined ? `  production: { host: ${fx.hostOf('production')}, role: production${production} }\n` : ''}deploy:
+  stack: ${stack}
+  files: [stack.yml]
+  app: app
+  registry: ${fx.rig.registry}
+`;
+}
+
 export interface CliResult {
   readonly status: number | null;
   readonly stdout: string;

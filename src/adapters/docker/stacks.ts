@@ -4,9 +4,11 @@
  * release records Slipway keeps as Swarm config objects. Every call goes through the cluster's counted `call`.
  */
 import { SlipwayError } from '../../core/errors';
+import { contentSha256 } from '../contentHash';
 import { compareTasks, serviceFromApi, taskFromApi, type RawNode, type RawService, type RawTask } from '../../core/swarm/engineData';
 import { NAMESPACE_LABEL } from '../../core/stack/convert';
 import type { EngineNetworkSpec, EngineServiceSpec } from '../../core/stack/engineSpec';
+import { CONTENT_LABEL, type RunningFileObject } from '../../core/stack/objects';
 import type { RunningStack } from '../../core/stack/plan';
 import { decodeRelease, encodeRelease, releaseObjectName, RELEASE_NUMBER_LABEL, RELEASE_STACK_LABEL, type ReleaseRecord } from '../../core/stack/release';
 import type { StackClusterPort, StackSummary } from '../../core/stack/ports';
@@ -22,7 +24,6 @@ interface RawNamed {
   Spec?: { Name?: string; Labels?: Record<string, string>; Data?: string };
   Labels?: Record<string, string>;
 }
-
 
 /** How long a deploy's follower trusts the node list (nodes going down is rare; tasks and services are read every poll). */
 const NODES_TTL_MS = 5_000;
@@ -83,7 +84,10 @@ export class SwarmStacks implements StackClusterPort {
     return info.Swarm?.NodeID === nodeId || !node.Status?.Addr ? '127.0.0.1' : node.Status.Addr;
   }
 
-  /** Everything a plan compares against: 4 calls (services of the stack, all networks, secrets, configs). */
+  /**
+   * Everything a plan compares against: 4 calls (services of the stack, all networks, secrets, configs). A config's
+   * content hash comes from its data, a secret's from Slipway's label; the stack's release records are configs too.
+   */
   async running(stack: string): Promise<RunningStack> {
     const filter = { label: [`${NAMESPACE_LABEL}=${stack}`] };
     const [services, networks, secrets, configs] = await Promise.all([
@@ -92,16 +96,18 @@ export class SwarmStacks implements StackClusterPort {
       this.client.call(() => this.docker.listSecrets() as Promise<RawNamed[]>),
       this.client.call(() => this.docker.listConfigs() as Promise<RawNamed[]>),
     ]);
+    const fileObject = (o: RawNamed, sha256: string | undefined): RunningFileObject => {
+      const owner = o.Spec?.Labels?.[NAMESPACE_LABEL];
+      return { name: o.Spec?.Name ?? '', ...(sha256 ? { sha256 } : {}), ...(owner ? { stack: owner } : {}) };
+    };
+    const records = configs.filter((c) => c.Spec?.Labels?.[RELEASE_STACK_LABEL] !== undefined);
     return {
       services: services.map((s) => ({ id: s.ID ?? '', name: s.Spec?.Name ?? '', spec: (s.Spec ?? {}) as Record<string, unknown> })),
       networks: new Map(networks.map((n) => [n.Id ?? n.ID ?? '', n.Name ?? ''] as const)),
-      secrets: secrets.map((s) => s.Spec?.Name ?? ''),
-      configs: configs.map((c) => c.Spec?.Name ?? ''),
-      owned: {
-        networks: networks.filter((n) => n.Labels?.[NAMESPACE_LABEL] === stack).map((n) => n.Name ?? ''),
-        secrets: secrets.filter((x) => x.Spec?.Labels?.[NAMESPACE_LABEL] === stack).map((x) => x.Spec?.Name ?? ''),
-        configs: configs.filter((x) => x.Spec?.Labels?.[NAMESPACE_LABEL] === stack).map((x) => x.Spec?.Name ?? ''),
-      },
+      secrets: secrets.map((x) => fileObject(x, x.Spec?.Labels?.[CONTENT_LABEL])),
+      configs: configs.filter((c) => !records.includes(c)).map((x) => fileObject(x, x.Spec?.Data !== undefined ? contentSha256(new Uint8Array(Buffer.from(x.Spec.Data, 'base64'))) : x.Spec?.Labels?.[CONTENT_LABEL])),
+      owned: { networks: networks.filter((n) => n.Labels?.[NAMESPACE_LABEL] === stack).map((n) => n.Name ?? '') },
+      releases: this.decodeReleases(records, stack),
     };
   }
 
@@ -234,6 +240,10 @@ export class SwarmStacks implements StackClusterPort {
   /** The stack's release records on this cluster, oldest first (one call: the config list carries the data). */
   async releases(stack: string): Promise<ReleaseRecord[]> {
     const configs = (await this.client.call(() => this.docker.listConfigs({ filters: { label: [`${RELEASE_STACK_LABEL}=${stack}`] } }))) as RawNamed[];
+    return this.decodeReleases(configs, stack);
+  }
+
+  private decodeReleases(configs: readonly RawNamed[], stack: string): ReleaseRecord[] {
     return configs
       .filter((c) => c.Spec?.Labels?.[RELEASE_STACK_LABEL] === stack && c.Spec.Data)
       .map((c) => decodeRelease(Buffer.from(c.Spec!.Data!, 'base64').toString('utf8'), `${c.Spec!.Name} on ${this.client.cluster.name}`))

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { SlipwayError } from '../../core/errors';
+import { contentSha256 } from '../contentHash';
 import type { StackFileText } from '../../core/stack/load';
 import type { StackFilesPort } from '../../core/stack/ports';
 
@@ -27,7 +28,8 @@ export function workspaceStackFiles(workspaceDir: string): StackFilesPort {
     },
     async content(path) {
       try {
-        return new Uint8Array(await readFile(path));
+        const bytes = new Uint8Array(await readFile(path));
+        return { bytes, sha256: contentSha256(bytes) };
       } catch (e) {
         throw new SlipwayError('config', `Cannot read ${path} for a secret or config of the stack: ${(e as Error).message}`, { cause: e, details: { file: path } });
       }

@@ -5,17 +5,18 @@
  */
 import { delay } from '../../core/run/cancellation';
 import { SlipwayError, cancelledError, isCancellation, toSlipwayError } from '../../core/errors';
-import { convertStack, type DesiredStack } from '../../core/stack/convert';
+import { convertStack, type DesiredFileObject, type DesiredStack } from '../../core/stack/convert';
+import { CONTENT_LABEL } from '../../core/stack/objects';
 import { loadStack } from '../../core/stack/load';
 import { planChangesNothing, planStack, type StackPlan } from '../../core/stack/plan';
 import { needsRollout, stackSteps, describeStep, type StackStep } from '../../core/stack/steps';
 import { serviceConvergence, type ServiceConvergence } from '../../core/stack/convergence';
-import { nextReleaseNumber, releasesToPrune, underwayOutcome, type ReleaseRecord } from '../../core/stack/release';
+import { nextReleaseNumber, releaseFileObjects, releasesToPrune, underwayOutcome, type ReleaseRecord } from '../../core/stack/release';
 import { formatImageRef, parseImageRef, shortDigest, tryParseImageRef, versionOf } from '../../core/swarm/imageRef';
 import type { RegistryLookup } from '../swarmOperations';
 import type { Confirmation } from '../../core/swarm/plans';
 import type { Remedy } from '../../core/remedies';
-import type { StackClusterPort, StackFilesPort } from '../../core/stack/ports';
+import type { FileContent, StackClusterPort, StackFilesPort } from '../../core/stack/ports';
 import type { StackSource } from './source';
 
 export interface StackDeployDeps {
@@ -27,8 +28,8 @@ export interface StackDeployDeps {
 }
 
 export interface PreparedStackDeploy {
+  /** What changes, and (plan.desired) the stack as it will be applied. */
   readonly plan: StackPlan;
-  readonly desired: DesiredStack;
   readonly version: string;
   readonly source: StackSource;
   readonly warnings: readonly string[];
@@ -94,6 +95,13 @@ export async function pinImages(desired: DesiredStack, registryFor: RegistryLook
   return { ...desired, services };
 }
 
+/** Reads the content of every secret and config the stack creates from a file, noting its SHA-256 for the plan. */
+export async function withContentHashes(desired: DesiredStack, files: StackFilesPort): Promise<DesiredStack> {
+  const hashed = (list: readonly DesiredFileObject[]) => Promise.all(list.map(async (o) => (o.file === undefined ? o : { ...o, sha256: (await files.content(o.file)).sha256 })));
+  const [secrets, configs] = await Promise.all([hashed(desired.secrets), hashed(desired.configs)]);
+  return { ...desired, secrets, configs };
+}
+
 /** The app image for a version: `registry/image:VERSION`, or a full reference given as the version. */
 export function appImageFor(source: StackSource, version: string): string {
   const v = version.trim();
@@ -119,10 +127,10 @@ export async function prepareStackDeploy(deps: StackDeployDeps, source: StackSou
   const known = new Map<string, string>();
   const digest = ref.digest ?? options.digest;
   if (digest) known.set(`${ref.repository}:${ref.tag ?? 'latest'}`, digest);
-  const desired = await pinImages(convertStack(source.stack, loaded), deps.registryFor, known);
+  const desired = await withContentHashes(await pinImages(convertStack(source.stack, loaded), deps.registryFor, known), deps.files);
   const running = await deps.cluster.running(source.stack);
   const plan = planStack(deps.cluster.cluster, desired, running, { force: options.force });
-  return { plan, desired, version: versionOf(ref), source, warnings: loaded.warnings };
+  return { plan, version: versionOf(ref), source, warnings: loaded.warnings };
 }
 
 /** Throws `confirmationRequired` unless a production change was confirmed by naming its cluster. */
@@ -192,13 +200,16 @@ export async function applyStackDeploy(deps: Pick<StackDeployDeps, 'cluster' | '
     const runs = app ? `${versionOf(app)}${app.digest ? ` (${shortDigest(app.digest)})` : ''}` : prepared.version;
     return { outcome: 'unchanged', plan, version: prepared.version, services: [], remedies: [], message: `Stack ${plan.stack} on ${plan.cluster.name} already runs ${runs} as the files say; nothing to do` };
   }
+  const steps = stackSteps(plan);
+  // Every secret and config file is read (and checked against the plan) before anything changes.
+  const contents = await plannedContents(deps.files, steps);
   // Recorded before anything is sent, as under way: a deploy whose process or engine dies leaves a record that says
   // its outcome is unknown, never one claiming success, and never a cluster running what no release mentions.
   const record = await recordRelease(deps.cluster, prepared, options, underwayOutcome());
   const release = record.number;
   let services: ServiceConvergence[];
   try {
-    services = await sendAndFollow(deps, prepared, options);
+    services = await sendAndFollow(deps, prepared, steps, contents, options);
   } catch (e) {
     throw await settleInterrupted(deps.cluster, record, plan, e);
   }
@@ -216,12 +227,18 @@ export async function applyStackDeploy(deps: Pick<StackDeployDeps, 'cluster' | '
 }
 
 /** Sends the plan's steps (networks first, then service by service) and follows every changed service to its end. */
-async function sendAndFollow(deps: Pick<StackDeployDeps, 'cluster' | 'files'>, prepared: PreparedStackDeploy, options: StackApplyOptions): Promise<ServiceConvergence[]> {
-  const { plan, desired } = prepared;
+async function sendAndFollow(
+  deps: Pick<StackDeployDeps, 'cluster' | 'files'>,
+  prepared: PreparedStackDeploy,
+  steps: readonly StackStep[],
+  contents: ReadonlyMap<string, FileContent>,
+  options: StackApplyOptions,
+): Promise<ServiceConvergence[]> {
+  const { plan } = prepared;
   const followed: Followed[] = [];
   const afterConvergence: Extract<StackStep, { kind: 'removeObject' }>[] = [];
   const byName = new Map(plan.services.map((s) => [s.name, s] as const));
-  for (const step of stackSteps(plan, desired)) {
+  for (const step of steps) {
     if (options.signal?.aborted) throw cancelledError(`The deploy of ${plan.stack}`);
     if (step.kind === 'removeObject') {
       afterConvergence.push(step);
@@ -232,12 +249,16 @@ async function sendAndFollow(deps: Pick<StackDeployDeps, 'cluster' | 'files'>, p
       case 'createNetwork':
         await deps.cluster.createNetwork(step.spec);
         break;
-      case 'createSecret':
-        await deps.cluster.createSecret(step.object.name, await deps.files.content(step.object.file), step.object.labels);
+      case 'createSecret': {
+        const content = contents.get(`secret ${step.object.name}`)!;
+        await deps.cluster.createSecret(step.object.name, content.bytes, { ...step.object.labels, [CONTENT_LABEL]: content.sha256 });
         break;
-      case 'createConfig':
-        await deps.cluster.createConfig(step.object.name, await deps.files.content(step.object.file), step.object.labels);
+      }
+      case 'createConfig': {
+        const content = contents.get(`config ${step.object.name}`)!;
+        await deps.cluster.createConfig(step.object.name, content.bytes, { ...step.object.labels, [CONTENT_LABEL]: content.sha256 });
         break;
+      }
       case 'createService':
         await deps.cluster.createService(step.spec);
         followed.push({ sentAt: Date.now(), name: step.spec.Name, image: step.spec.TaskTemplate.ContainerSpec.Image, since: '', created: true, rolling: false });
@@ -309,9 +330,33 @@ function errnoCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The contents of the secrets and configs to create (by `kind name`), refused when a file changed since the plan
+ * named its object for its content.
+ */
+async function plannedContents(files: StackFilesPort, steps: readonly StackStep[]): Promise<Map<string, FileContent>> {
+  const contents = new Map<string, FileContent>();
+  for (const step of steps) {
+    if (step.kind !== 'createSecret' && step.kind !== 'createConfig') continue;
+    const { object } = step;
+    const kind = step.kind === 'createSecret' ? 'secret' : 'config';
+    if (object.file === undefined) throw new SlipwayError('internal', `The ${kind} ${object.name} has no file to create it from`);
+    const content = await files.content(object.file);
+    if (content.sha256 !== object.sha256) {
+      throw new SlipwayError('config', `${object.file} changed after the deploy was planned (the ${kind} ${object.name} was named for its content then)`, {
+        hint: 'Plan the deploy again: the plan names secrets and configs by their content',
+        details: { file: object.file, [kind]: object.name },
+      });
+    }
+    contents.set(`${kind} ${object.name}`, content);
+  }
+  return contents;
+}
+
 /** Writes the release record (retrying the number when another deploy took it) and prunes old records. */
 async function recordRelease(cluster: StackClusterPort, prepared: PreparedStackDeploy, options: StackApplyOptions, outcome: ReleaseRecord['outcome']): Promise<ReleaseRecord> {
-  const { desired, plan } = prepared;
+  const { plan } = prepared;
+  const { desired } = plan;
   for (let attempt = 0; attempt < 5; attempt++) {
     const existing = await cluster.releases(desired.stack);
     const number = nextReleaseNumber(existing.map((r) => r.number));
@@ -325,7 +370,8 @@ async function recordRelease(cluster: StackClusterPort, prepared: PreparedStackD
 }
 
 function releaseRecord(prepared: PreparedStackDeploy, options: StackApplyOptions, number: number, outcome: ReleaseRecord['outcome']): ReleaseRecord {
-  const { desired, plan } = prepared;
+  const { plan } = prepared;
+  const { desired } = plan;
   return {
     format: 1,
     stack: desired.stack,
@@ -342,8 +388,7 @@ function releaseRecord(prepared: PreparedStackDeploy, options: StackApplyOptions
     files: [...prepared.source.files],
     services: desired.services.map((s) => ({ key: s.key, name: s.spec.Name, image: s.spec.TaskTemplate.ContainerSpec.Image, spec: s.spec })),
     networks: desired.networks.map((n) => n.spec),
-    secrets: [...desired.secrets.map((s) => s.name), ...desired.externalSecrets],
-    configs: [...desired.configs.map((c) => c.name), ...desired.externalConfigs],
+    ...releaseFileObjects(desired),
     ...(outcome ? { outcome } : {}),
     ...(prepared.source.onPush ? { onPush: prepared.source.onPush } : {}),
   };

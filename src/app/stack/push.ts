@@ -40,14 +40,13 @@ export async function preparePushDeploy(cluster: StackClusterPort, sub: Subscrip
   const plan = planStack(cluster.cluster, desired, await cluster.running(sub.stack));
   return {
     plan,
-    desired,
     version: versionOf(parseImageRef(image)),
     source: { stack: sub.stack, files: newest.files, app: policy.app, appRepository: policy.repository, onPush: policy },
     warnings: [],
   };
 }
 
-/** A push deploy reads no files: every spec comes from the release, and its secrets and configs exist already. */
+/** A push deploy reads no files: every spec comes from the release, and its secrets and configs exist (it is kept). */
 export const NO_STACK_FILES: StackFilesPort = {
   read: () => Promise.reject(new SlipwayError('internal', 'a push deploy reads no stack files')),
   content: () => Promise.reject(new SlipwayError('internal', 'a push deploy reads no secret or config files')),

@@ -5,7 +5,7 @@ import { loadStack } from '../../core/stack/load';
 import { planStack } from '../../core/stack/plan';
 import { desiredFromRelease, findRelease, type ReleaseRecord } from '../../core/stack/release';
 import { formatImageRef, parseImageRef } from '../../core/swarm/imageRef';
-import { pinImages, type PreparedStackDeploy, type StackDeployDeps } from './deploy';
+import { pinImages, withContentHashes, type PreparedStackDeploy, type StackDeployDeps } from './deploy';
 import type { StackClusterPort } from '../../core/stack/ports';
 import type { StackSource } from './source';
 
@@ -30,9 +30,8 @@ export async function prepareStackRollback(cluster: StackClusterPort, source: St
       details: { cluster: cluster.cluster.name, stack: source.stack },
     });
   }
-  const desired = desiredFromRelease(target);
-  const plan = planStack(cluster.cluster, desired, await cluster.running(source.stack));
-  return { plan, desired, version: target.version, source: { ...source, files: target.files }, warnings: [], origin: { rollbackOf: target.number } };
+  const plan = planStack(cluster.cluster, desiredFromRelease(target), await cluster.running(source.stack));
+  return { plan, version: target.version, source: { ...source, files: target.files }, warnings: [], origin: { rollbackOf: target.number } };
 }
 
 /**
@@ -60,7 +59,7 @@ export async function prepareStackPromote(from: StackClusterPort, target: StackD
       return image ? { ...s, spec: { ...s.spec, TaskTemplate: { ...s.spec.TaskTemplate, ContainerSpec: { ...s.spec.TaskTemplate.ContainerSpec, Image: image } } } } : s;
     }),
   };
-  const desired = await pinImages(sameDigests, target.registryFor);
+  const desired = await withContentHashes(await pinImages(sameDigests, target.registryFor), target.files);
   const plan = planStack(target.cluster.cluster, desired, await target.cluster.running(source.stack));
-  return { plan, desired, version: chosen.version, source, warnings: loaded.warnings, origin: { promotedFrom: { cluster: from.cluster.name, release: chosen.number } } };
+  return { plan, version: chosen.version, source, warnings: loaded.warnings, origin: { promotedFrom: { cluster: from.cluster.name, release: chosen.number } } };
 }

@@ -19,7 +19,10 @@ export function planJson(plan: StackPlan): Record<string, unknown> {
     networks: plan.networksToCreate,
     secrets: plan.secretsToCreate,
     configs: plan.configsToCreate,
+    rotate: plan.rotations,
     removeObjects: { networks: plan.networksToRemove, secrets: plan.secretsToRemove, configs: plan.configsToRemove },
+    keepObjects: plan.kept,
+    warnings: plan.warnings,
     services: plan.services,
   };
 }

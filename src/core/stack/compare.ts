@@ -144,6 +144,16 @@ function short(value: unknown): string {
   return text.length > 120 ? `${text.slice(0, 117)}…` : text;
 }
 
+/** Secret or config references that differ only in the objects they name (a rotation): said by those names. */
+function sameFiles(from: unknown, to: unknown): boolean {
+  const files = (list: unknown) => stableJson((Array.isArray(list) ? (list as Json[]) : []).map((r) => r.File).sort(byText));
+  return files(from) === files(to);
+}
+
+function refNames(list: unknown): string {
+  return (Array.isArray(list) ? (list as Json[]) : []).map((r) => String(r.SecretName ?? r.ConfigName ?? '')).join(', ');
+}
+
 /** What differs between the spec Swarm runs and the one the files ask for, aspect by aspect (empty: unchanged). */
 export function specChanges(running: Json, desired: Json, names: ObjectNames): SpecChange[] {
   const a = canonicalAspects(running, names);
@@ -154,6 +164,7 @@ export function specChanges(running: Json, desired: Json, names: ObjectNames): S
     if (what === 'image') changes.push({ what, from: describeImage(a.image), to: describeImage(b.image) });
     else if (what === 'env') changes.push({ what, ...describeEnv(a.env, b.env) });
     else if (what === 'replicas') changes.push({ what, from: String(a.replicas), to: String(b.replicas) });
+    else if ((what === 'secrets' || what === 'configs') && sameFiles(a[what], b[what])) changes.push({ what, from: refNames(a[what]), to: refNames(b[what]) });
     else changes.push({ what, from: short(a[what]), to: short(b[what]) });
   }
   return changes;

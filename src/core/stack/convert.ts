@@ -19,12 +19,17 @@ export interface DesiredNetwork {
   readonly spec: EngineNetworkSpec;
 }
 
-/** A secret or config the stack owns (created from its file when missing). */
+/**
+ * A secret or config the stack owns: from the files (created from `file` when no object holds its content, see
+ * ./objects.ts), or as a release recorded it (no file: that exact object, which exists while a kept release uses it).
+ */
 export interface DesiredFileObject {
   readonly key: string;
   readonly name: string;
   /** Absolute path of the content. */
-  readonly file: string;
+  readonly file?: string;
+  /** SHA-256 (hex) of the content, once read (the app reads the files before planning). */
+  readonly sha256?: string;
   readonly labels: Readonly<Record<string, string>>;
 }
 

@@ -35,9 +35,14 @@ export interface StackClusterPort {
   removeRelease(stack: string, number: number): Promise<void>;
 }
 
+export interface FileContent {
+  readonly bytes: Uint8Array;
+  readonly sha256: string;
+}
+
 export interface StackFilesPort {
   /** Reads the stack files (workspace-relative paths); a missing file is a `config` error naming it. */
   read(paths: readonly string[]): Promise<StackFileText[]>;
-  /** The content of a secret or config file (absolute path). */
-  content(path: string): Promise<Uint8Array>;
+  /** The content of a secret or config file (absolute path), with its SHA-256 (hex). */
+  content(path: string): Promise<FileContent>;
 }

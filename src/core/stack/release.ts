@@ -5,7 +5,7 @@
  * cluster; the newest N are kept.
  */
 import { SlipwayError } from '../errors';
-import type { DesiredStack } from './convert';
+import type { DesiredFileObject, DesiredStack } from './convert';
 import type { EngineNetworkSpec, EngineServiceSpec } from './engineSpec';
 import type { OnPushPolicy } from '../agent/onPush';
 
@@ -20,6 +20,13 @@ export interface ReleaseService {
   /** Pinned image, `repo:tag@sha256:…`. */
   readonly image: string;
   readonly spec: EngineServiceSpec;
+}
+
+/** An owned secret or config as a release used it: its name on the cluster and the SHA-256 of its content. */
+export interface ReleaseFileObject {
+  readonly key: string;
+  readonly name: string;
+  readonly sha256: string;
 }
 
 export interface ReleaseRecord {
@@ -42,8 +49,11 @@ export interface ReleaseRecord {
   readonly files: readonly string[];
   readonly services: readonly ReleaseService[];
   readonly networks: readonly EngineNetworkSpec[];
+  /** Every secret and config the services use (owned and external): they stay on the cluster while the record is kept. */
   readonly secrets: readonly string[];
   readonly configs: readonly string[];
+  /** The stack's own secrets and configs with their content hashes (records older than this field have none). */
+  readonly objects?: { readonly secrets: readonly ReleaseFileObject[]; readonly configs: readonly ReleaseFileObject[] };
   /**
    * How the deploy ended: converged, or failed with Swarm's reason. `unknown`: the record is written before the deploy
    * sends anything and says so until the deploy settles it; a deploy whose process or engine was lost leaves it so.
@@ -94,17 +104,33 @@ export function findRelease(records: readonly ReleaseRecord[], number: number, c
   });
 }
 
-/** The stack exactly as a release recorded it (its secrets and configs must still exist: their content is not kept). */
+/**
+ * The stack exactly as a release recorded it. Its secrets and configs are those objects themselves (their content
+ * is not in the record): they stay on the cluster while the record is kept.
+ */
 export function desiredFromRelease(record: ReleaseRecord): DesiredStack {
+  const owned = (list: readonly ReleaseFileObject[] | undefined): DesiredFileObject[] => (list ?? []).map((o) => ({ key: o.key, name: o.name, sha256: o.sha256, labels: {} }));
+  const secrets = owned(record.objects?.secrets);
+  const configs = owned(record.objects?.configs);
   return {
     stack: record.stack,
     networks: record.networks.map((spec) => ({ key: spec.Name, spec })),
     externalNetworks: [],
-    secrets: [],
-    configs: [],
-    externalSecrets: [...record.secrets],
-    externalConfigs: [...record.configs],
+    secrets,
+    configs,
+    externalSecrets: record.secrets.filter((n) => !secrets.some((o) => o.name === n)),
+    externalConfigs: record.configs.filter((n) => !configs.some((o) => o.name === n)),
     services: record.services.map((s) => ({ key: s.key, spec: s.spec })),
+  };
+}
+
+/** What a release record keeps of the stack's secrets and configs: every name, and the owned ones with their hashes. */
+export function releaseFileObjects(desired: DesiredStack): Pick<ReleaseRecord, 'secrets' | 'configs' | 'objects'> {
+  const owned = (list: readonly DesiredFileObject[]): ReleaseFileObject[] => list.filter((o) => o.sha256 !== undefined).map((o) => ({ key: o.key, name: o.name, sha256: o.sha256! }));
+  return {
+    secrets: [...desired.secrets.map((s) => s.name), ...desired.externalSecrets],
+    configs: [...desired.configs.map((c) => c.name), ...desired.externalConfigs],
+    objects: { secrets: owned(desired.secrets), configs: owned(desired.configs) },
   };
 }
 

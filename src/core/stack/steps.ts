@@ -3,7 +3,7 @@
  * services one by one (each Swarm rolls out with its own update config), removals last. One runner applies them
  * (src/app/stack/apply.ts); the plan and its steps are what the release record keeps.
  */
-import type { DesiredFileObject, DesiredStack } from './convert';
+import type { DesiredFileObject } from './convert';
 import type { EngineNetworkSpec, EngineServiceSpec } from './engineSpec';
 import type { StackPlan } from './plan';
 
@@ -19,7 +19,8 @@ export type StackStep =
 
 export type StackObjectKind = 'network' | 'secret' | 'config';
 
-export function stackSteps(plan: StackPlan, desired: DesiredStack): StackStep[] {
+export function stackSteps(plan: StackPlan): StackStep[] {
+  const { desired } = plan;
   const steps: StackStep[] = [];
   for (const n of desired.networks) if (plan.networksToCreate.includes(n.spec.Name)) steps.push({ kind: 'createNetwork', spec: n.spec });
   for (const s of desired.secrets) if (plan.secretsToCreate.includes(s.name)) steps.push({ kind: 'createSecret', object: s });
@@ -65,6 +66,6 @@ export function describeStep(step: StackStep): string {
     case 'removeService':
       return `remove service ${step.name}`;
     case 'removeObject':
-      return `remove ${step.object} ${step.name} (no longer in the files)`;
+      return `remove ${step.object} ${step.name} (${step.object === 'network' ? 'no longer in the files' : 'no longer used, and no kept release uses it'})`;
   }
 }

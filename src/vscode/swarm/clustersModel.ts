@@ -25,6 +25,8 @@ export class ClustersModel implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private tree: TreeNodeModel[] = [];
+  /** The tree as shown last, as text: a refresh that finds the same tree does not make the view redraw. */
+  private shown = '';
   /** Release records per cluster, read again when a cluster's stacks change (not on every refresh). */
   private readonly releases = new Map<string, readonly ReleaseRecord[]>();
   private readonly releaseKeys = new Map<string, string>();
@@ -146,7 +148,13 @@ export class ClustersModel implements vscode.Disposable {
   private rebuild(): void {
     const states = this.entries.map((e) => e.state);
     const snapshots = states.flatMap((s) => (s.kind === 'ok' ? [s.snapshot] : []));
-    this.tree = buildClusterTree(states, compareVersions(snapshots), this.releases, this.pending);
+    const tree = buildClusterTree(states, compareVersions(snapshots), this.releases, this.pending);
+    // Every redraw of a view that holds the keyboard takes the focus back (VS Code's tree view does so after each
+    // refresh), which can steal it from a prompt that has just opened; an unchanged tree is not redrawn.
+    const shown = JSON.stringify(tree);
+    if (shown === this.shown) return;
+    this.tree = tree;
+    this.shown = shown;
     this.changed.fire();
   }
 

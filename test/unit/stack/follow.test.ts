@@ -31,7 +31,7 @@ function fakeCluster(readyAfter: number) {
   };
   const port: StackClusterPort = {
     cluster,
-    running: async () => ({ services: now.services.map((s) => ({ id: s.spec.Name, name: s.spec.Name, spec: s.spec as unknown as Record<string, unknown> })), networks: new Map([['id-default', 'demo_default']]), secrets: [], configs: [], owned: { networks: ['demo_default'], secrets: [], configs: [] } }),
+    running: async () => ({ services: now.services.map((s) => ({ id: s.spec.Name, name: s.spec.Name, spec: s.spec as unknown as Record<string, unknown> })), networks: new Map([['id-default', 'demo_default']]), secrets: [], configs: [], owned: { networks: ['demo_default'] }, releases: [] }),
     list: async () => [],
     createNetwork: async () => undefined,
     createSecret: async () => undefined,
@@ -64,8 +64,8 @@ describe('following a stack deploy', () => {
     const { port, calls, target } = fakeCluster(3);
     const plan = planStack(cluster, target, await port.running('demo'));
     assert.deepEqual(plan.services.filter((s) => s.action === 'update').map((s) => s.name), ['demo_app', 'demo_worker']);
-    const prepared: PreparedStackDeploy = { plan, desired: target, version: '1.0', source: { stack: 'demo', files: ['stack.yml'] }, warnings: [] };
-    const files = { read: async () => [], content: async () => new Uint8Array() };
+    const prepared: PreparedStackDeploy = { plan, version: '1.0', source: { stack: 'demo', files: ['stack.yml'] }, warnings: [] };
+    const files = { read: async () => [], content: async () => ({ bytes: new Uint8Array(), sha256: '' }) };
     const result = await applyStackDeploy({ cluster: port, files }, prepared, { trigger: 'cli', who: 'ann', pollMs: 1 });
     assert.equal(result.outcome, 'converged', result.message);
     assert.deepEqual(result.services.map((s) => [s.service, s.outcome]), [['demo_app', 'converged'], ['demo_worker', 'converged']]);
@@ -77,8 +77,8 @@ describe('following a stack deploy', () => {
     const { port, target } = fakeCluster(100);
     const gone: StackClusterPort = { ...port, stackState: async () => new Map() };
     const plan = planStack(cluster, target, await port.running('demo'));
-    const prepared: PreparedStackDeploy = { plan, desired: target, version: '1.0', source: { stack: 'demo', files: ['stack.yml'] }, warnings: [] };
-    const result = await applyStackDeploy({ cluster: gone, files: { read: async () => [], content: async () => new Uint8Array() } }, prepared, { trigger: 'cli', who: 'ann', pollMs: 1 });
+    const prepared: PreparedStackDeploy = { plan, version: '1.0', source: { stack: 'demo', files: ['stack.yml'] }, warnings: [] };
+    const result = await applyStackDeploy({ cluster: gone, files: { read: async () => [], content: async () => ({ bytes: new Uint8Array(), sha256: '' }) } }, prepared, { trigger: 'cli', who: 'ann', pollMs: 1 });
     assert.equal(result.outcome, 'failed');
     assert.match(result.message, /demo_app is no longer on cluster "prod-like"/);
   });
@@ -110,9 +110,9 @@ describe('following a stack deploy', () => {
     const sent: string[] = [];
     const watched: StackClusterPort = { ...kept, updateService: async (spec) => (sent.push(`update ${spec.Name} (${log.length} records written)`), '2026-12-01T04:00:00Z') };
     const plan = planStack(cluster, target, await port.running('demo'));
-    const prepared: PreparedStackDeploy = { plan, desired: target, version: '1.0', source: { stack: 'demo', files: ['stack.yml'] }, warnings: [] };
+    const prepared: PreparedStackDeploy = { plan, version: '1.0', source: { stack: 'demo', files: ['stack.yml'] }, warnings: [] };
     let tick = 0;
-    const result = await applyStackDeploy({ cluster: watched, files: { read: async () => [], content: async () => new Uint8Array() } }, prepared, { trigger: 'cli', who: 'ann', pollMs: 1, now: () => new Date(Date.UTC(2026, 11, 1, 5, 0, tick++)) });
+    const result = await applyStackDeploy({ cluster: watched, files: { read: async () => [], content: async () => ({ bytes: new Uint8Array(), sha256: '' }) } }, prepared, { trigger: 'cli', who: 'ann', pollMs: 1, now: () => new Date(Date.UTC(2026, 11, 1, 5, 0, tick++)) });
     assert.equal(result.outcome, 'converged');
     assert.equal(result.release, 1);
     assert.deepEqual(sent, ['update demo_app (1 records written)', 'update demo_worker (1 records written)']);
@@ -132,9 +132,9 @@ describe('following a stack deploy', () => {
       },
     };
     const plan = planStack(cluster, target, await port.running('demo'));
-    const prepared: PreparedStackDeploy = { plan, desired: target, version: '1.0', source: { stack: 'demo', files: ['stack.yml'] }, warnings: [] };
+    const prepared: PreparedStackDeploy = { plan, version: '1.0', source: { stack: 'demo', files: ['stack.yml'] }, warnings: [] };
     await assert.rejects(
-      applyStackDeploy({ cluster: lost, files: { read: async () => [], content: async () => new Uint8Array() } }, prepared, { trigger: 'cli', who: 'ann', pollMs: 1 }),
+      applyStackDeploy({ cluster: lost, files: { read: async () => [], content: async () => ({ bytes: new Uint8Array(), sha256: '' }) } }, prepared, { trigger: 'cli', who: 'ann', pollMs: 1 }),
       (e: unknown) => {
         assert.ok(SlipwayError.is(e, 'unreachable'));
         assert.equal(e.message, 'Lost the Docker engine of cluster "prod-like" (unix:///x.sock) during the deploy of demo 1.0 (ECONNREFUSED): its outcome is unknown, and release #1 says so');
@@ -150,8 +150,8 @@ describe('following a stack deploy', () => {
     const { kept, records } = withReleases(port);
     const refusing: StackClusterPort = { ...kept, updateService: async () => { throw new SlipwayError('docker', 'rpc error: update out of sequence'); } };
     const plan = planStack(cluster, target, await port.running('demo'));
-    const prepared: PreparedStackDeploy = { plan, desired: target, version: '1.0', source: { stack: 'demo', files: ['stack.yml'] }, warnings: [] };
-    await assert.rejects(applyStackDeploy({ cluster: refusing, files: { read: async () => [], content: async () => new Uint8Array() } }, prepared, { trigger: 'cli', who: 'ann', pollMs: 1 }), /update out of sequence/);
+    const prepared: PreparedStackDeploy = { plan, version: '1.0', source: { stack: 'demo', files: ['stack.yml'] }, warnings: [] };
+    await assert.rejects(applyStackDeploy({ cluster: refusing, files: { read: async () => [], content: async () => ({ bytes: new Uint8Array(), sha256: '' }) } }, prepared, { trigger: 'cli', who: 'ann', pollMs: 1 }), /update out of sequence/);
     assert.deepEqual(records.get(1)!.outcome, { converged: false, message: 'rpc error: update out of sequence' });
   });
 
@@ -167,9 +167,9 @@ describe('following a stack deploy', () => {
       },
     };
     const plan = planStack(cluster, target, await port.running('demo'));
-    const prepared: PreparedStackDeploy = { plan, desired: target, version: '1.0', source: { stack: 'demo', files: ['stack.yml'] }, warnings: [] };
+    const prepared: PreparedStackDeploy = { plan, version: '1.0', source: { stack: 'demo', files: ['stack.yml'] }, warnings: [] };
     await assert.rejects(
-      applyStackDeploy({ cluster: lostAtTheEnd, files: { read: async () => [], content: async () => new Uint8Array() } }, prepared, { trigger: 'cli', who: 'ann', pollMs: 1 }),
+      applyStackDeploy({ cluster: lostAtTheEnd, files: { read: async () => [], content: async () => ({ bytes: new Uint8Array(), sha256: '' }) } }, prepared, { trigger: 'cli', who: 'ann', pollMs: 1 }),
       /^SlipwayError: Lost the Docker engine of cluster "prod-like" \(unix:\/\/\/x\.sock\) during the deploy of demo 1\.0 \(Cluster "prod-like": the engine at unix:\/\/\/x\.sock did not answer within 3 s\): it converged, but the engine was lost before release #1 could record that$/,
     );
   });

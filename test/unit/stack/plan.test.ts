@@ -49,7 +49,8 @@ function running(specs: Record<string, unknown>[]): RunningStack {
     networks: new Map([['id-back', 'go-auth_back'], ['id-default', 'go-auth_default']]),
     secrets: [],
     configs: [],
-    owned: { networks: ['go-auth_back', 'go-auth_default'], secrets: [], configs: [] },
+    owned: { networks: ['go-auth_back', 'go-auth_default'] },
+    releases: [],
   };
 }
 
@@ -104,19 +105,20 @@ describe('stack plans', () => {
     assert.deepEqual(specChanges(a, b, { networks: new Map() }).map((c) => c.what), ['healthcheck']);
   });
 
-  it('removes the stack\'s own networks, secrets and configs the files dropped, after everything else, and never others', () => {
+  it('removes the stack\'s own networks, and the secrets and configs no kept release uses, after everything else, and never others', () => {
     const d = desired();
     const stored = d.services.map((s) => asStored(s.spec as unknown as Record<string, unknown>));
     const next = desired(STACK.replace('    networks: [back]\n', '').replace('networks:\n  back: {}\n', ''));
     const base = running(stored);
-    const r: RunningStack = { ...base, secrets: ['go-auth_token', 'shared'], configs: ['go-auth_conf'], owned: { networks: ['go-auth_back', 'go-auth_default'], secrets: ['go-auth_token'], configs: ['go-auth_conf'] } };
+    const r: RunningStack = { ...base, secrets: [{ name: 'go-auth_token', stack: 'go-auth' }, { name: 'shared' }], configs: [{ name: 'go-auth_conf', stack: 'go-auth' }, { name: 'other_conf', stack: 'other' }] };
     const plan = planStack(cluster, next, r);
     assert.deepEqual([plan.networksToRemove, plan.secretsToRemove, plan.configsToRemove], [['go-auth_back'], ['go-auth_token'], ['go-auth_conf']]);
     const lines = planLines(plan);
     assert.ok(lines.includes('  - network go-auth_back  remove (no longer in the files)'), lines.join('\n'));
-    const steps = stackSteps(plan, next).map(describeStep);
-    assert.deepEqual(steps.slice(-3), ['remove network go-auth_back (no longer in the files)', 'remove secret go-auth_token (no longer in the files)', 'remove config go-auth_conf (no longer in the files)']);
-    assert.equal(planChangesNothing(planStack(cluster, d, { ...base, owned: { networks: ['go-auth_back', 'go-auth_default'], secrets: [], configs: [] } })), true);
+    assert.ok(lines.includes('  - config go-auth_conf  remove (no longer used, and no kept release uses it)'), lines.join('\n'));
+    const steps = stackSteps(plan).map(describeStep);
+    assert.deepEqual(steps.slice(-3), ['remove network go-auth_back (no longer in the files)', 'remove secret go-auth_token (no longer used, and no kept release uses it)', 'remove config go-auth_conf (no longer used, and no kept release uses it)']);
+    assert.equal(planChangesNothing(planStack(cluster, d, base)), true);
     assert.equal(planChangesNothing({ ...planStack(cluster, d, base), networksToRemove: ['go-auth_old'] }), false);
   });
 
