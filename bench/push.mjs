@@ -48,14 +48,16 @@ async function buildAndPush(tag, label) {
   return { digest, pushMs: returned - started, returned };
 }
 
-/** The push release of `digest`, once the agent has recorded it (after convergence). */
+/** The push release of `digest`, once the agent has settled it (after convergence; it is recorded as under way at the start). */
 async function waitForRelease(digest, timeoutMs = 120_000) {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
     const ids = (await docker('config', 'ls', '-q', '--filter', `label=io.slipway.stack=${STACK}`)).split('\n').filter(Boolean);
     if (ids.length > 0) {
-      const data = JSON.parse(await docker('config', 'inspect', ...ids, '--format', '{{json .Spec.Data}}').then((t) => `[${t.split('\n').join(',')}]`));
-      const record = data.map((b64) => JSON.parse(Buffer.from(b64, 'base64').toString('utf8'))).find((r) => r.services.some((s) => s.image.endsWith(digest)));
+      // A record being settled is removed and written again: one listed a moment ago may be gone; look again.
+      const text = await docker('config', 'inspect', ...ids, '--format', '{{json .Spec.Data}}').catch(() => undefined);
+      const data = text === undefined ? [] : JSON.parse(`[${text.split('\n').join(',')}]`);
+      const record = data.map((b64) => JSON.parse(Buffer.from(b64, 'base64').toString('utf8'))).find((r) => r.services.some((s) => s.image.endsWith(digest)) && !r.outcome?.unknown);
       if (record) return { at: performance.now(), record };
     }
     await sleep(100);
