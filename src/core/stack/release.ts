@@ -136,7 +136,7 @@ export function releaseFileObjects(desired: DesiredStack): Pick<ReleaseRecord, '
 
 /** What a release says until its deploy settles it (and forever when the deploy was lost before it could). */
 export function underwayOutcome(): NonNullable<ReleaseRecord['outcome']> {
-  return { converged: false, unknown: true, message: 'the deploy did not say how it ended: it was under way when its process or the engine was lost' };
+  return { converged: false, unknown: true, message: 'the deploy did not say how it ended: it is still under way, or its process or the engine was lost before it ended' };
 }
 
 /** "#3  1.1  2026-12-01 02:10  alice  pipeline 17  (rollback to #1)" */

@@ -139,7 +139,7 @@ function stackItem(
     tooltip: [
       `Stack ${view.name} on ${cluster.name}`,
       `Version: ${view.version}`,
-      r ? `Release #${r.number}: ${r.trigger}, ${r.when.replace('T', ' ').slice(0, 16)}${r.outcomeUnknown ? ' (outcome unknown: the deploy was lost before it ended)' : r.converged ? '' : ' (FAILED)'}` : 'No release record (deployed with another tool)',
+      r ? `Release #${r.number}: ${r.trigger}, ${r.when.replace('T', ' ').slice(0, 16)}${r.outcomeUnknown ? ' (outcome unknown: still under way, or lost before it ended)' : r.converged ? '' : ' (FAILED)'}` : 'No release record (deployed with another tool)',
       `Tasks: ${view.running}/${view.desired} running${view.converged ? '' : ' (converging)'}`,
       ...waiting.map((p) => `Waiting for approval: ${p.image} pushed by ${p.actor}, ${p.when.replace('T', ' ').slice(0, 16)}`),
     ].join('\n'),

@@ -142,7 +142,7 @@ describe('following a stack deploy', () => {
         return true;
       },
     );
-    assert.deepEqual(records.get(1)!.outcome, { converged: false, unknown: true, message: 'the deploy did not say how it ended: it was under way when its process or the engine was lost' });
+    assert.deepEqual(records.get(1)!.outcome, { converged: false, unknown: true, message: 'the deploy did not say how it ended: it is still under way, or its process or the engine was lost before it ended' });
   });
 
   it('an error from the engine while sending: the error as it was, and the release settled as failed with it', async () => {
