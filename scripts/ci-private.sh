@@ -12,13 +12,8 @@ if [ "${1:-}" != --inside ]; then
   exit $rc
 fi
 scratch=$2 repo=$3
-mkdir -p "$scratch/docker" "$scratch/containerd" "$scratch/rig" /var/lib/docker /var/lib/containerd /var/lib/slipway-rig
-mount --make-rprivate /
-mount -t tmpfs tmpfs /run
-mount --bind "$scratch/docker" /var/lib/docker
-mount --bind "$scratch/containerd" /var/lib/containerd
-mount --bind "$scratch/rig" /var/lib/slipway-rig
-ip link set lo up
+. "$(dirname "$0")/rig/private-state.sh"
+private_rig_state "$scratch"
 cd "$repo"
 set +e
 CI=true bash .ci/run

@@ -14,13 +14,8 @@ if [ "${1:-}" != --inside ]; then
   exit $?
 fi
 scratch=$2
-mkdir -p "$scratch/docker" "$scratch/containerd" "$scratch/rig" /var/lib/docker /var/lib/containerd /var/lib/slipway-rig
-mount --make-rprivate /
-mount -t tmpfs tmpfs /run
-mount --bind "$scratch/docker" /var/lib/docker
-mount --bind "$scratch/containerd" /var/lib/containerd
-mount --bind "$scratch/rig" /var/lib/slipway-rig
-ip link set lo up
+. "$(dirname "$0")/private-state.sh"
+private_rig_state "$scratch"
 
 timed() {
   local what=$1 s; shift
