@@ -18,7 +18,7 @@ const SUITES = {
 };
 
 // The fewest tests each suite may run (passed + failed; skipped ones do not count). Raise a floor when you add tests.
-const FLOORS = { unit: 310, integration: 200, extension: 68 };
+const FLOORS = { unit: 340, integration: 225, extension: 72 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = wanted.length > 0 ? wanted : Object.keys(SUITES);
