@@ -127,6 +127,31 @@ describe('builds on a cluster engine (build.engine: the workspace shipped, resul
     assert.deepEqual(await labelled(workerDocker, dir), []);
   });
 
+  it('hides what the builder image has at the workdir, as a bind mount would: none of it comes back', async () => {
+    const builder = uniqueName('baked-builder');
+    const dockerfile = 'FROM slipway-rig/busybox:1\nRUN mkdir -p /work/cache && echo baked > /work/baked.txt && echo cached > /work/cache/c.txt\n';
+    const built = spawnSync('docker', ['-H', worker.host, 'build', '-q', '-t', builder, '-'], { input: dockerfile, encoding: 'utf8' });
+    assert.equal(built.status, 0, built.stderr);
+    try {
+      const dir = workspace((d) =>
+        editYaml(join(d, 'slipway.yml'), (doc) => {
+          doc.build.image = builder;
+          doc.build.workdir = '/work';
+          doc.build.engine = { context: 'slipway-worker', ignore: ['.git'] };
+          doc.build.steps = [{ name: 'clean', run: 'test ! -e baked.txt && test ! -e cache && test -e server.js && echo made > made.txt' }];
+        }),
+      );
+      const run = slipway(dir, ['build'], { DOCKER_CONFIG: dockerConfig });
+      assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+      assert.equal(readFileSync(join(dir, 'made.txt'), 'utf8'), 'made\n');
+      assert.ok(!existsSync(join(dir, 'baked.txt')) && !existsSync(join(dir, 'cache')), "the image's own files came back into the workspace");
+      assert.match(run.stdout, /copied back 1 file,/);
+      assert.deepEqual(await labelled(workerDocker, dir), [], 'the workdir volume is left');
+    } finally {
+      await workerDocker.getImage(builder).remove({ force: true }).catch(() => undefined);
+    }
+  });
+
   it('keeps a file the user changes while the shipped build runs, and says so', async () => {
     const dir = workspace((d) =>
       editYaml(join(d, 'slipway.yml'), (doc) => {

@@ -164,8 +164,12 @@ export class DockerBuilder implements BuilderPort {
         Tty: false,
         AttachStdout: true,
         AttachStderr: true,
-        // A shipped build has no bind mount: the engine cannot see the workspace (it would see its own disk).
-        HostConfig: spec.ship ? {} : { Binds: [`${spec.workspaceDir}:${spec.workdir}`] },
+        // A shipped build has no bind mount (the engine cannot see the workspace: it would see its own disk). Its
+        // workdir is an empty anonymous volume instead, hiding what the image has there as the bind mount would, so
+        // only the workspace and what the build makes come back; removed with the container (`v: true`).
+        HostConfig: spec.ship
+          ? { Mounts: [{ Type: 'volume', Source: '', Target: spec.workdir, VolumeOptions: { NoCopy: true, Labels: { ...spec.labels } } } as Docker.MountSettings] }
+          : { Binds: [`${spec.workspaceDir}:${spec.workdir}`] },
       });
     } catch (e) {
       const err = engineError(this.endpoint, e);

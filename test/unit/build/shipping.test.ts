@@ -87,6 +87,10 @@ clusters:
     );
   });
 
+  it('wants the workdir to be a folder of its own, not the builder’s root', () => {
+    assert.throws(() => parseSlipwayConfig(base('{ cluster: prod-like }').replace('  image: b:1\n', '  image: b:1\n  workdir: /\n')), (e) => SlipwayError.is(e, 'config') && /build\.workdir/.test(e.message));
+  });
+
   it('wants exactly one of cluster and context', () => {
     assert.throws(() => parseSlipwayConfig(base('{ cluster: prod-like, context: ci }')), (e) => SlipwayError.is(e, 'config') && /build\.engine/.test(e.message));
     assert.throws(() => parseSlipwayConfig(base('{ artifacts: [dist] }')), (e) => SlipwayError.is(e, 'config') && /build\.engine/.test(e.message));
