@@ -5,7 +5,7 @@ import { imageTag, packageVersion } from '../core/build/version';
 import type { SlipwayConfig } from '../core/config/model';
 import type { RunEvents } from '../core/run/events';
 import { newRunId } from '../core/run/runId';
-import { SlipwayError } from '../core/errors';
+import { findCluster } from '../core/swarm/clusters';
 import type { BuildEngineTarget, BuildPorts } from './ports';
 
 /**
@@ -26,39 +26,41 @@ export function buildEngineOf(config: SlipwayConfig): BuildEngineTarget | undefi
   const engine = config.build?.engine;
   if (!engine) return undefined;
   if (engine.context !== undefined) return { label: `context ${engine.context}`, context: engine.context };
-  const cluster = config.clusters.find((c) => c.name === engine.cluster);
-  if (!cluster) {
-    throw new SlipwayError('config', `slipway.yml build.engine.cluster names no cluster ("${engine.cluster}")`, {
-      hint: `Known clusters: ${config.clusters.map((c) => c.name).join(', ') || 'none'}`,
-      remedies: [{ action: 'openConfig' }],
-    });
-  }
+  // slipway.yml's parser already refuses a cluster the file does not have (at its line); this guards other callers.
+  const cluster = findCluster(config.clusters, engine.cluster ?? '');
   return { label: `cluster ${cluster.name}`, cluster };
 }
 
 /** The ports of the engine the runs use: the one `build.engine` names, else the default. */
 export function portsForConfig(ports: BuildPorts, config: SlipwayConfig): BuildPorts {
-  const target = buildEngineOf(config);
+  return enginePorts(ports, buildEngineOf(config));
+}
+
+function enginePorts(ports: BuildPorts, target: BuildEngineTarget | undefined): BuildPorts {
   return target ? ports.onEngine(target) : ports;
 }
 
-async function prepare(basePorts: BuildPorts, options: WorkflowOptions, ping = true): Promise<{ config: SlipwayConfig; runId: string; ports: BuildPorts }> {
+async function prepare(
+  basePorts: BuildPorts,
+  options: WorkflowOptions,
+  ping = true,
+): Promise<{ config: SlipwayConfig; runId: string; ports: BuildPorts; engine: BuildEngineTarget | undefined }> {
   const config = options.config ?? (await basePorts.loadConfig(options.workspaceDir));
-  const ports = portsForConfig(basePorts, config);
+  const engine = buildEngineOf(config);
+  const ports = enginePorts(basePorts, engine);
   if (ping) await ports.ping();
   // The janitor runs beside the new run: it only touches resources of processes that are gone.
   void ports.reap().catch(() => undefined);
-  return { config, runId: options.runId ?? newRunId(), ports };
+  return { config, runId: options.runId ?? newRunId(), ports, engine };
 }
 
 export async function buildWorkspace(basePorts: BuildPorts, options: WorkflowOptions): Promise<BuildResult> {
   // No ping: creating the container reports an unreachable engine just as clearly, and the build starts sooner.
-  const { config, runId, ports } = await prepare(basePorts, options, false);
-  const target = buildEngineOf(config);
-  const engine = config.build?.engine;
+  const { config, runId, ports, engine } = await prepare(basePorts, options, false);
+  const settings = config.build?.engine;
   // An engine that cannot see the workspace gets it shipped: a bind mount would show it its own disk.
   const ship = !ports.seesWorkspace
-    ? { engine: target?.label ?? ports.endpoint.host, ...(engine?.ignore ? { ignore: engine.ignore } : {}), ...(engine?.artifacts ? { artifacts: engine.artifacts } : {}) }
+    ? { engine: engine?.label ?? ports.endpoint.host, ...(settings?.ignore ? { ignore: settings.ignore } : {}), ...(settings?.artifacts ? { artifacts: settings.artifacts } : {}) }
     : undefined;
   return runBuild(
     {

@@ -66,7 +66,7 @@ export function mergeClusters(...lists: readonly (readonly ClusterTarget[])[]): 
   return [...byName.values()];
 }
 
-export function findCluster(clusters: readonly ClusterTarget[], name: string): ClusterTarget {
+export function findCluster<T extends ClusterTarget>(clusters: readonly T[], name: string): T {
   const hit = clusters.find((c) => c.name === name);
   if (hit) return hit;
   throw new SlipwayError('notFound', `Unknown cluster "${name}"`, {
