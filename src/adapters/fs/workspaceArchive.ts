@@ -63,17 +63,19 @@ function streamEntry(pack: tar.Pack, header: tar.Headers, file: string): Promise
     const hash = createHash('sha1');
     const sink = pack.entry(header, (err) => (err ? reject(new Error(`${file} changed while it was shipped (${err.message})`)) : resolve(hash.digest('hex'))));
     const source = createReadStream(file);
-    source.on('data', (c: Buffer | string) => {
-      const b = typeof c === 'string' ? Buffer.from(c) : c;
-      hash.update(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
-    });
+    source.on('data', (c: Buffer | string) => hash.update(bytesOf(typeof c === 'string' ? Buffer.from(c) : c)));
     source.on('error', reject);
     source.pipe(sink);
   });
 }
 
+/** The bytes of a Buffer as the plain Uint8Array that hashing and writing are typed for (a view, not a copy). */
+function bytesOf(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
 function sha1(content: Buffer): string {
-  return createHash('sha1').update(new Uint8Array(content.buffer, content.byteOffset, content.byteLength)).digest('hex');
+  return createHash('sha1').update(bytesOf(content)).digest('hex');
 }
 
 /**
@@ -96,11 +98,13 @@ export function packWorkspace(dir: string, options: PackOptions): PackedWorkspac
     if (prefix) await addEntry(pack, { name: `${at('')}/`, type: 'directory', mode: rootStat.mode & 0o7777, mtime: rootStat.mtime, ...owner });
 
     // An excluded folder walked for its exceptions gets its entry only once something inside it is shipped, so the
-    // builder's user owns it (the engine would create a missing parent as root).
-    const walk = async (rel: string, pending: tar.Headers[]): Promise<void> => {
-      const emitPending = async (): Promise<void> => {
-        for (const header of pending.splice(0)) await addEntry(pack, header);
-      };
+    // builder's user owns it (the engine would create a missing parent as root). `pending` holds those folders'
+    // entries, outermost first, until something inside them is shipped.
+    const pending: tar.Headers[] = [];
+    const emitPending = async (): Promise<void> => {
+      for (const header of pending.splice(0)) await addEntry(pack, header);
+    };
+    const walk = async (rel: string): Promise<void> => {
       const entries = (await readdir(rel ? join(dir, rel) : dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
       for (const entry of entries) {
         const path = rel ? `${rel}/${entry.name}` : entry.name;
@@ -113,12 +117,12 @@ export function packWorkspace(dir: string, options: PackOptions): PackedWorkspac
           if (!ignored) {
             await emitPending();
             await addEntry(pack, header);
-            await walk(path, []);
+            await walk(path);
           } else {
-            const inner = [...pending, header];
-            await walk(path, inner);
-            // What the walk inside emitted is gone from `inner`; the parents it needed are then emitted too.
-            if (inner.length < pending.length + 1) pending.splice(0);
+            pending.push(header);
+            await walk(path);
+            // Nothing inside was shipped: the folder is left out after all.
+            if (pending.at(-1) === header) pending.pop();
           }
           continue;
         }
@@ -141,7 +145,7 @@ export function packWorkspace(dir: string, options: PackOptions): PackedWorkspac
         // Sockets, FIFOs and devices have no place in a build context: left out, as docker build leaves them.
       }
     };
-    await walk('', []);
+    await walk('');
     pack.finalize();
     return { files, report: { files: files.size, bytes } };
   })();
@@ -192,7 +196,7 @@ async function putInPlace(temp: string, full: string, local: { isFile: boolean }
 function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Uint8Array[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(new Uint8Array(c.buffer, c.byteOffset, c.byteLength)));
+    stream.on('data', (c: Buffer) => chunks.push(bytesOf(c)));
     stream.on('end', () => resolve(Buffer.concat(chunks)));
     stream.on('error', reject);
   });
@@ -264,7 +268,7 @@ export async function applyWorkspaceArchive(archive: NodeJS.ReadableStream, dir:
     if (decision === 'keepLocal') return void keptLocal.push(path);
     if (!(await safeParent(path))) return;
     const temp = tempBeside(full);
-    await writeFile(temp, new Uint8Array(content.buffer, content.byteOffset, content.byteLength), { mode: (header.mode ?? 0o644) & 0o777 });
+    await writeFile(temp, bytesOf(content), { mode: (header.mode ?? 0o644) & 0o777 });
     await putInPlace(temp, full, local, header);
     files++;
     bytes += content.length;
@@ -280,7 +284,7 @@ export async function applyWorkspaceArchive(archive: NodeJS.ReadableStream, dir:
       await new Promise<void>((resolve, reject) => {
         const out = createWriteStream(temp, { mode: (header.mode ?? 0o644) & 0o777 });
         stream.on('data', (c: Buffer) => {
-          hash.update(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
+          hash.update(bytesOf(c));
           size += c.length;
         });
         stream.on('error', reject);
